@@ -1,0 +1,1 @@
+"""Interpreters, skills, shifts, availability and reservations."""

@@ -1,0 +1,1 @@
+"""SignDesk: application wiring shared by the signaling, scheduler, media and web packages."""

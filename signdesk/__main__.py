@@ -1,0 +1,46 @@
+"""`python -m signdesk [serve|migrate]`: run the server or bring the database up to date."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from aiohttp import web
+
+from signdesk.app import create_app
+from signdesk.migrate import upgrade
+from signdesk.settings import SettingsError, load_settings
+from signdesk.weblog import PathOnlyAccessLogger
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m signdesk")
+    parser.add_argument("command", choices=["serve", "migrate"], nargs="?", default="serve")
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    # aiortc and aioice print SDP and ICE credentials at DEBUG; keep them quiet.
+    for noisy in ("aiortc", "aioice"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"signdesk: {exc}", file=sys.stderr)
+        return 2
+    if args.command == "migrate":
+        upgrade(settings.database_url)
+        return 0
+    web.run_app(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        access_log_class=PathOnlyAccessLogger,
+        print=lambda _msg: None,
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

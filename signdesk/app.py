@@ -1,0 +1,81 @@
+"""Builds the aiohttp application: settings, database, middlewares, routes, lifecycle."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+from sqlalchemy import text
+
+from signdesk.appkeys import ENGINE, SESSIONS, SETTINGS
+from signdesk.db import create_engine, session_factory
+from signdesk.settings import Settings, load_settings
+
+log = logging.getLogger(__name__)
+
+
+async def healthz(_request: web.Request) -> web.Response:
+    """The process is up (liveness)."""
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    """The database answers (readiness)."""
+    try:
+        async with request.app[ENGINE].connect() as conn:
+            await conn.execute(text("SELECT 1"))
+    except Exception:
+        log.warning("readiness check: database unreachable", exc_info=True)
+        return web.json_response({"status": "unavailable", "database": "down"}, status=503)
+    return web.json_response({"status": "ready", "database": "up"})
+
+
+SECURITY_HEADERS = {
+    # Pages load only their own scripts and styles; JSON data rides in non-executable script tags.
+    "Content-Security-Policy": (
+        "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; "
+        "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+        "form-action 'self'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "X-Frame-Options": "DENY",
+    "Permissions-Policy": "camera=(self), microphone=(self), geolocation=()",
+}
+
+
+async def _add_security_headers(_request: web.Request, response: web.StreamResponse) -> None:
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+
+
+def create_app(settings: Settings | None = None) -> web.Application:
+    settings = settings or load_settings()
+    # Imported here so `signdesk.settings` stays importable by the CLI without aiohttp routes.
+    from web.api import setup_api
+    from web.auth import setup_auth
+    from web.errors import error_middleware
+    from web.pages import setup_pages
+
+    app = web.Application(
+        client_max_size=settings.max_request_bytes,
+        middlewares=[error_middleware],
+    )
+    app[SETTINGS] = settings
+    app.on_response_prepare.append(_add_security_headers)
+
+    async def database_ctx(app: web.Application) -> AsyncIterator[None]:
+        engine = create_engine(settings)
+        app[ENGINE] = engine
+        app[SESSIONS] = session_factory(engine)
+        yield
+        await engine.dispose()
+
+    app.cleanup_ctx.append(database_ctx)
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    setup_auth(app)
+    setup_api(app)
+    setup_pages(app)
+    return app

@@ -1,0 +1,127 @@
+"""One typed settings object, read from the environment (and an optional `.env`) once.
+
+Nothing else in SignDesk reads `os.environ`. Every limit is a named field with a finite default,
+so a deployment can tune it and a test can shrink it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import time
+from enum import StrEnum
+from functools import cached_property
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Environment(StrEnum):
+    DEV = "dev"
+    TEST = "test"
+    PROD = "prod"
+
+
+class SettingsError(RuntimeError):
+    """Raised at start-up when the configuration cannot run safely."""
+
+
+class Settings(BaseSettings):
+    """SignDesk configuration. Environment variables are `SIGNDESK_<FIELD>` (and `DATABASE_URL`)."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SIGNDESK_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    env: Environment = Environment.DEV
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///./var/signdesk.db",
+        validation_alias=AliasChoices("DATABASE_URL", "SIGNDESK_DATABASE_URL"),
+    )
+    # Required in production; in dev a random per-process key is used (sessions end on restart).
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    # Browser origins allowed to post and to open WebSockets. Empty means "the server's own".
+    allowed_origins: list[str] = Field(default_factory=list)
+
+    timezone: str = "Asia/Seoul"
+    slot_minutes: int = Field(default=30, ge=5, le=240, multiple_of=5)
+    min_notice_minutes: int = Field(default=60, ge=0, le=60 * 24 * 7)
+    buffer_minutes: int = Field(default=0, ge=0, le=120, multiple_of=5)
+    booking_horizon_days: int = Field(default=60, ge=1, le=366)
+    availability_max_days: int = Field(default=31, ge=1, le=92)
+    weekday_open: time = time(9, 0)
+    weekday_close: time = time(22, 0)
+    weekend_open: time = time(9, 0)
+    weekend_close: time = time(18, 0)
+
+    # PIPA Art. 15 consent shown to citizens; bump the version whenever its text changes.
+    consent_version: str = "2026-11-v1"
+    retention_days: int = Field(default=365, ge=1, le=3650)
+
+    # Limits.
+    max_request_bytes: int = Field(default=64 * 1024, ge=1024, le=16 * 1024 * 1024)
+    max_name_chars: int = Field(default=60, ge=1, le=200)
+    max_contact_chars: int = Field(default=120, ge=1, le=400)
+    max_note_chars: int = Field(default=1000, ge=0, le=10000)
+    session_hours: int = Field(default=12, ge=1, le=24 * 30)
+    login_attempts_per_minute: int = Field(default=10, ge=1, le=1000)
+    db_pool_size: int = Field(default=10, ge=1, le=200)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Settings:
+        if self.weekday_close <= self.weekday_open or self.weekend_close <= self.weekend_open:
+            raise ValueError("service hours must close after they open")
+        return self
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def is_dev(self) -> bool:
+        return self.env is not Environment.PROD
+
+    @property
+    def cookie_secure(self) -> bool:
+        return self.env is Environment.PROD
+
+    @cached_property
+    def effective_secret_key(self) -> str:
+        return self.secret_key or secrets.token_urlsafe(32)
+
+    def check_production(self) -> None:
+        """Fail fast, with a message a operator can act on, when production is misconfigured."""
+        if self.env is not Environment.PROD:
+            return
+        problems: list[str] = []
+        if len(self.secret_key) < 32:
+            problems.append("SIGNDESK_SECRET_KEY must be set to at least 32 random characters")
+        if not self.allowed_origins:
+            problems.append(
+                'SIGNDESK_ALLOWED_ORIGINS must list the public origin(s), e.g. ["https://signdesk.example"]'
+            )
+        if self.database_url.startswith("sqlite"):
+            problems.append("DATABASE_URL must point at PostgreSQL in production")
+        if problems:
+            raise SettingsError("production settings missing:\n  - " + "\n  - ".join(problems))
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings once; raise `SettingsError` with a readable message on bad values."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValueError as exc:
+        raise SettingsError(f"invalid settings: {exc}") from exc
+    settings.check_production()
+    return settings
