@@ -11,8 +11,10 @@ import asyncio
 import os
 import shutil
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Coroutine, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any, TypeVar
 
 import asyncpg
 import pytest
@@ -28,6 +30,7 @@ PG_ADMIN_DSN = "postgresql://postgres@127.0.0.1:5432/test"
 PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/{name}"
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI") == "true"
+T = TypeVar("T")
 
 
 def skip_or_fail(reason: str) -> None:
@@ -47,6 +50,15 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
     return Settings(**values)  # type: ignore[arg-type]
 
 
+def run_blocking(coro: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion on its own loop in a worker thread.
+
+    Session fixtures are set up lazily from inside async tests, where `asyncio.run` cannot nest.
+    """
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 async def _migrate(url: str) -> None:
     engine = create_engine(make_settings(url))
     try:
@@ -58,7 +70,7 @@ async def _migrate(url: str) -> None:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("db") / "template.db"
-    asyncio.run(_migrate(f"sqlite+aiosqlite:///{path}"))
+    run_blocking(_migrate(f"sqlite+aiosqlite:///{path}"))
     return path
 
 
@@ -82,11 +94,11 @@ def pg_template() -> Iterator[str]:
             await conn.close()
 
     try:
-        asyncio.run(create())
+        run_blocking(create())
     except (OSError, asyncpg.PostgresError) as exc:
         skip_or_fail(f"PostgreSQL at 127.0.0.1:5432 not usable: {exc}")
     yield name
-    asyncio.run(drop())
+    run_blocking(drop())
 
 
 @pytest.fixture(params=["sqlite", "postgres"])

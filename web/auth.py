@@ -136,7 +136,7 @@ async def _load_user(request: web.Request) -> CurrentUser | None:
         found = row.first()
         if found is None:
             return None
-        web_session, account = found.tuple()
+        web_session, account = found._tuple()
         if web_session.expires_at <= utcnow() or not account.active:
             return None
         return CurrentUser(
