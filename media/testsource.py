@@ -68,7 +68,9 @@ def read_counter(frame: Image.Image) -> int:
     value = 0
     for bit in range(COUNTER_BITS):
         centre = (bit * block + block // 2, COUNTER_STRIP_HEIGHT // 2)
-        value = (value << 1) | (1 if int(grey.getpixel(centre) or 0) > 127 else 0)
+        level = grey.getpixel(centre)
+        bright = isinstance(level, int | float) and level > 127
+        value = (value << 1) | int(bright)
     return value
 
 
