@@ -1,0 +1,444 @@
+"""The `/ws` wire format, version 1: pydantic models, one parser that never raises, one encoder.
+
+Kept apart from the aiohttp handler (CONVENTIONS 6) so the schema can be tested, documented in
+`docs/protocol.md` and versioned on its own. Every string a client may send is bounded twice: by a
+hard ceiling in the model and by the tighter, configurable `ProtocolLimits` checked after it.
+Error messages are fixed texts; they never echo what the client sent (threat model: no input in
+errors, no SDP or ICE in logs).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from enum import IntEnum, StrEnum
+from typing import Annotated, Any, Final, Literal, NoReturn
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    ValidationError,
+)
+
+from signaling.states import Actor, EndReason, Presence
+
+PROTOCOL_VERSION: Final = 1
+
+# Hard ceilings. `ProtocolLimits` may tighten them but never loosen them.
+MESSAGE_BYTES_CEILING: Final = 1024 * 1024
+SDP_CHARS_CEILING: Final = 64 * 1024
+CANDIDATE_CHARS_CEILING: Final = 4096
+
+_ID_PATTERN = r"^[A-Za-z0-9_-]+$"
+SessionId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=_ID_PATTERN)]
+ResumeToken = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=_ID_PATTERN)]
+# A reason is a code picked from a list in the UI, never free text (which invites personal data).
+ReasonCode = Annotated[
+    str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z0-9_-]+$")
+]
+Sdp = Annotated[str, StringConstraints(min_length=1, max_length=SDP_CHARS_CEILING)]
+
+
+class ErrorCode(StrEnum):
+    """Every code an `error` message may carry; `docs/protocol.md` explains each."""
+
+    BAD_JSON = "bad_json"
+    TOO_LARGE = "too_large"
+    INVALID = "invalid"
+    UNKNOWN_TYPE = "unknown_type"
+    UNSUPPORTED_VERSION = "unsupported_version"
+    HELLO_REQUIRED = "hello_required"
+    ALREADY_WELCOMED = "already_welcomed"
+    ALREADY_CONNECTED = "already_connected"
+    RESUME_FAILED = "resume_failed"
+    NOT_ALLOWED = "not_allowed"
+    NOT_IN_SESSION = "not_in_session"
+    PEER_ABSENT = "peer_absent"
+    ILLEGAL_STATE = "illegal_state"
+    TOO_EARLY = "too_early"
+    TOO_LATE = "too_late"
+    UNKNOWN_SESSION = "unknown_session"
+    HANDOVER_UNAVAILABLE = "handover_unavailable"
+    CAPACITY = "capacity"
+
+
+class CloseCode(IntEnum):
+    """WebSocket close codes the core (or the shell, where noted) asks for."""
+
+    GOING_AWAY = 1001  # server shutting down
+    MESSAGE_TOO_BIG = 1009  # shell: frame over `max_message_bytes`
+    TRY_AGAIN_LATER = 1013  # connection limit reached, or the socket reads too slowly (bus)
+    HELLO_TIMEOUT = 4408  # no `hello` within `hello_timeout`
+    ALREADY_CONNECTED = 4409  # this caller or interpreter already has a live connection
+    REPLACED = 4410  # the same party resumed on a newer connection
+
+
+class Role(StrEnum):
+    """Who is on a connection, as the shell authenticated it (supervisors count as staff)."""
+
+    CALLER = "caller"
+    INTERPRETER = "interpreter"
+    STAFF = "staff"
+
+
+@dataclass(frozen=True, slots=True)
+class ProtocolLimits:
+    """Configurable bounds on incoming messages. A typical browser SDP is 3-6 KB; 16 KiB leaves
+    room for simulcast and many codecs while staying far below the message limit."""
+
+    max_message_bytes: int = 64 * 1024
+    max_sdp_chars: int = 16 * 1024
+    max_candidate_chars: int = 1024
+
+    def __post_init__(self) -> None:
+        bounds = (
+            ("max_message_bytes", self.max_message_bytes, MESSAGE_BYTES_CEILING),
+            ("max_sdp_chars", self.max_sdp_chars, SDP_CHARS_CEILING),
+            ("max_candidate_chars", self.max_candidate_chars, CANDIDATE_CHARS_CEILING),
+        )
+        for name, value, ceiling in bounds:
+            if not 1 <= value <= ceiling:
+                raise ValueError(f"{name} must be between 1 and {ceiling}")
+
+
+@dataclass(frozen=True, slots=True)
+class ProtocolError:
+    """What `parse_client_message` returns instead of raising; the core turns it into `error`."""
+
+    code: ErrorCode
+    message: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Client -> server
+
+
+class _ClientModel(BaseModel):
+    # strict: no "1" for 1, no true for 1. The version is checked before the model sees it.
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    v: Literal[1] | None = None
+
+
+class Hello(_ClientModel):
+    """First message on every connection; `resume_token` asks to take back a dropped place."""
+
+    type: Literal["hello"]
+    resume_token: ResumeToken | None = None
+
+
+class PresenceUpdate(_ClientModel):
+    """An interpreter says they are ready for their caller, or away (with a reason code)."""
+
+    type: Literal["presence"]
+    state: Literal["ready", "away"]
+    reason: ReasonCode | None = None
+
+
+class Join(_ClientModel):
+    """A caller enters the waiting room of their booking."""
+
+    type: Literal["join"]
+
+
+class Offer(_ClientModel):
+    type: Literal["offer"]
+    session_id: SessionId
+    sdp: Sdp
+
+
+class Answer(_ClientModel):
+    type: Literal["answer"]
+    session_id: SessionId
+    sdp: Sdp
+
+
+class IceCandidate(BaseModel):
+    """`RTCIceCandidate.toJSON()`; an empty `candidate` is the end-of-candidates marker."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    candidate: Annotated[str, StringConstraints(max_length=CANDIDATE_CHARS_CEILING)]
+    sdpMid: Annotated[str, StringConstraints(max_length=64)] | None = None
+    sdpMLineIndex: Annotated[int, Field(ge=0, le=1023)] | None = None
+    usernameFragment: Annotated[str, StringConstraints(max_length=256)] | None = None
+
+
+class Ice(_ClientModel):
+    """A trickled candidate; `null` means this side has gathered all its candidates."""
+
+    type: Literal["ice"]
+    session_id: SessionId
+    candidate: IceCandidate | None
+
+
+class Hangup(_ClientModel):
+    type: Literal["hangup"]
+    session_id: SessionId
+    reason: Literal["normal", "media_failed"] | None = None
+
+
+class MediaReport(_ClientModel):
+    """A page reports its RTCPeerConnection state; both `connected` makes the session CONNECTED."""
+
+    type: Literal["media"]
+    session_id: SessionId
+    state: Literal["connected", "disconnected", "failed"]
+
+
+class StatsReport(_ClientModel):
+    """Periodic receive frame rate, averaged per side into the session record."""
+
+    type: Literal["stats"]
+    session_id: SessionId
+    fps_received: Annotated[float, Field(ge=0, le=240, allow_inf_nan=False)]
+
+
+class StaffHandover(_ClientModel):
+    """Staff hand a waiting caller to another present, ready, free interpreter of the language."""
+
+    type: Literal["staff_handover"]
+    session_id: SessionId
+    interpreter_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
+ClientMessage = (
+    Hello
+    | PresenceUpdate
+    | Join
+    | Offer
+    | Answer
+    | Ice
+    | Hangup
+    | MediaReport
+    | StatsReport
+    | StaffHandover
+)
+_CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(
+    Annotated[ClientMessage, Field(discriminator="type")]
+)
+CLIENT_TYPES: Final = frozenset(
+    {
+        "hello",
+        "presence",
+        "join",
+        "offer",
+        "answer",
+        "ice",
+        "hangup",
+        "media",
+        "stats",
+        "staff_handover",
+    }
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Server -> client
+
+
+class _ServerModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    v: Literal[1] = PROTOCOL_VERSION
+
+
+class Welcome(_ServerModel):
+    """Answer to `hello`. Keep `resume_token` (never in a URL) to come back within the window."""
+
+    type: Literal["welcome"] = "welcome"
+    conn_id: str
+    role: Role
+    resume_token: str | None  # None for staff: they have no place to keep
+    resume_window_s: int
+    resumed: bool
+    protocol: Literal[1] = PROTOCOL_VERSION
+
+
+class Waiting(_ServerModel):
+    type: Literal["waiting"] = "waiting"
+    session_id: str
+    status: Literal["interpreter_absent", "connecting"]  # online but not ready/free yet
+    slot_start: AwareDatetime
+
+
+class IceServer(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    urls: tuple[str, ...]
+    username: str | None = None
+    credential: str | None = None
+
+
+class Matched(_ServerModel):
+    """Both members are present: the offerer (interpreter) creates the RTCPeerConnection offer."""
+
+    type: Literal["matched"] = "matched"
+    session_id: str
+    peer_name: str
+    role_in_session: Literal["offerer", "answerer"]
+    ice_servers: tuple[IceServer, ...] = ()
+
+
+class PeerOffer(_ServerModel):
+    type: Literal["offer"] = "offer"
+    session_id: str
+    sdp: str
+
+
+class PeerAnswer(_ServerModel):
+    type: Literal["answer"] = "answer"
+    session_id: str
+    sdp: str
+
+
+class PeerIce(_ServerModel):
+    type: Literal["ice"] = "ice"
+    session_id: str
+    candidate: IceCandidate | None
+
+
+class PeerStatus(_ServerModel):
+    """The other member's socket dropped (their place is kept) or came back (renegotiate)."""
+
+    type: Literal["peer_status"] = "peer_status"
+    session_id: str
+    status: Literal["disconnected", "reconnected"]
+
+
+class Ended(_ServerModel):
+    type: Literal["ended"] = "ended"
+    session_id: str
+    reason: EndReason
+    ended_by: Actor
+
+
+class PresenceEcho(_ServerModel):
+    """An interpreter's own presence, sent whenever it changes."""
+
+    type: Literal["presence"] = "presence"
+    state: Presence
+    reason: str | None = None
+
+
+class StaffAlert(_ServerModel):
+    """To staff: a caller waits past slot start without a ready interpreter, or that is over."""
+
+    type: Literal["staff_alert"] = "staff_alert"
+    kind: Literal["interpreter_absent", "resolved"]
+    reservation_id: int
+    session_id: str
+    interpreter_id: int
+    language: str
+    slot_start: AwareDatetime
+
+
+class ErrorMessage(_ServerModel):
+    """An invalid or refused message; nothing changed and the connection stays open."""
+
+    type: Literal["error"] = "error"
+    code: ErrorCode
+    message: str
+    about: str | None = None  # the `type` of the message refused, when it was known
+
+
+ServerMessage = (
+    Welcome
+    | Waiting
+    | Matched
+    | PeerOffer
+    | PeerAnswer
+    | PeerIce
+    | PeerStatus
+    | Ended
+    | PresenceEcho
+    | StaffAlert
+    | ErrorMessage
+)
+SERVER_ADAPTER: Final[TypeAdapter[ServerMessage]] = TypeAdapter(
+    Annotated[ServerMessage, Field(discriminator="type")]
+)
+
+
+def encode(message: ServerMessage) -> str:
+    """Serialize a server message; every field is present (`null` where empty)."""
+    return message.model_dump_json()
+
+
+def decode_server_message(raw: str | bytes) -> ServerMessage:
+    """For tests and tools that play the client; raises `ValidationError` on bad input."""
+    return SERVER_ADAPTER.validate_json(raw)
+
+
+# ---------------------------------------------------------------------------------------------
+# Parsing
+
+
+class _BadJson(ValueError):
+    pass
+
+
+def _reject_constant(name: str) -> NoReturn:
+    raise _BadJson(name)
+
+
+def _load_object(raw: str | bytes) -> Any:
+    text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+    return json.loads(text, parse_constant=_reject_constant)
+
+
+def _encoded_size(raw: str | bytes) -> int:
+    return len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "surrogatepass"))
+
+
+def parse_client_message(
+    raw: str | bytes, limits: ProtocolLimits | None = None
+) -> ClientMessage | ProtocolError:
+    """Turn one WebSocket frame into a client message, or a `ProtocolError`. Never raises."""
+    limits = limits or ProtocolLimits()
+    if isinstance(raw, str) and len(raw) > limits.max_message_bytes:
+        return ProtocolError(ErrorCode.TOO_LARGE, "message is over the size limit")
+    if _encoded_size(raw) > limits.max_message_bytes:
+        return ProtocolError(ErrorCode.TOO_LARGE, "message is over the size limit")
+    try:
+        data = _load_object(raw)
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        return ProtocolError(ErrorCode.BAD_JSON, "message is not valid JSON")
+    if not isinstance(data, dict):
+        return ProtocolError(ErrorCode.INVALID, "message must be a JSON object")
+    kind = data.get("type")
+    if not isinstance(kind, str):
+        return ProtocolError(ErrorCode.INVALID, "message needs a string `type`")
+    if kind not in CLIENT_TYPES:
+        return ProtocolError(ErrorCode.UNKNOWN_TYPE, "unknown message type")
+    version = data.get("v", PROTOCOL_VERSION)
+    if type(version) is not int or version != PROTOCOL_VERSION:
+        return ProtocolError(ErrorCode.UNSUPPORTED_VERSION, "this server speaks protocol 1")
+    try:
+        message = _CLIENT_ADAPTER.validate_python(data)
+    except ValidationError as exc:
+        return ProtocolError(ErrorCode.INVALID, _describe(kind, exc))
+    return _within_limits(message, limits)
+
+
+def _describe(kind: str, exc: ValidationError) -> str:
+    """Name the offending fields of the schema, never a value or a key the client made up."""
+    fields: set[str] = set()
+    for err in exc.errors():
+        path = [str(part) for part in err["loc"][1:]]  # loc[0] is the union tag
+        if err["type"] == "extra_forbidden" and path:
+            path[-1] = "(unexpected field)"
+        fields.add(".".join(path) or "(message)")
+    return f"invalid `{kind}` message: check " + ", ".join(sorted(fields)[:5])
+
+
+def _within_limits(message: ClientMessage, limits: ProtocolLimits) -> ClientMessage | ProtocolError:
+    if isinstance(message, Offer | Answer) and len(message.sdp) > limits.max_sdp_chars:
+        return ProtocolError(ErrorCode.INVALID, f"invalid `{message.type}` message: sdp too long")
+    if (
+        isinstance(message, Ice)
+        and message.candidate is not None
+        and len(message.candidate.candidate) > limits.max_candidate_chars
+    ):
+        return ProtocolError(ErrorCode.INVALID, "invalid `ice` message: candidate too long")
+    return message
