@@ -21,8 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    # aiortc and aioice print SDP and ICE credentials at DEBUG; keep them quiet.
-    for noisy in ("aiortc", "aioice"):
+    # aiortc and aioice print SDP and ICE credentials at DEBUG, and the database drivers print
+    # query parameters (citizen names, contacts); keep them quiet whatever the root level is.
+    for noisy in ("aiortc", "aioice", "aiosqlite", "asyncpg", "sqlalchemy.engine"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         settings = load_settings()

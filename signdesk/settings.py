@@ -69,6 +69,23 @@ class Settings(BaseSettings):
     login_attempts_per_minute: int = Field(default=10, ge=1, le=1000)
     db_pool_size: int = Field(default=10, ge=1, le=200)
 
+    # Signaling (WebSocket) limits and times.
+    ws_max_message_bytes: int = Field(default=64 * 1024, ge=1024, le=1024 * 1024)
+    ws_max_sdp_chars: int = Field(default=16 * 1024, ge=1024, le=64 * 1024)
+    ws_heartbeat_seconds: float = Field(default=20.0, gt=0, le=300)
+    ws_send_queue: int = Field(default=64, ge=1, le=4096)
+    ws_max_connections: int = Field(default=2000, ge=1, le=100_000)
+    ws_max_sessions: int = Field(default=500, ge=1, le=10_000)
+    ws_hello_timeout_seconds: float = Field(default=10.0, gt=0, le=300)
+    call_join_early_minutes: int = Field(default=10, ge=0, le=120)
+    call_handover_grace_minutes: int = Field(default=3, ge=0, le=60)
+    call_resume_window_seconds: int = Field(default=60, ge=1, le=3600)
+    call_max_overrun_minutes: int = Field(default=60, ge=1, le=24 * 60)
+    call_ticket_seconds: int = Field(default=120, ge=10, le=3600)
+    # ICE servers handed to the pages: JSON list of {"urls": [...], "username"?, "credential"?}.
+    # Empty is fine on loopback; production points at coturn.
+    ice_servers: list[dict[str, str | list[str]]] = Field(default_factory=list)
+
     @field_validator("timezone")
     @classmethod
     def _known_timezone(cls, value: str) -> str:

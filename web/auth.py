@@ -125,7 +125,7 @@ def _forbidden(request: web.Request, code: str, message: str) -> web.HTTPExcepti
 
 async def _load_user(request: web.Request) -> CurrentUser | None:
     token = request.cookies.get(SESSION_COOKIE)
-    if not token or len(token) > 128:
+    if not token or len(token) > 128 or not token.isascii():
         return None
     async with request.app[SESSIONS]() as db:
         row = await db.execute(
@@ -177,11 +177,9 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
 async def _check_csrf(request: web.Request, user: CurrentUser | None) -> None:
     if not origin_allowed(request):
         raise _forbidden(request, "bad_origin", "request origin is not allowed")
-    has_session_cookie = SESSION_COOKIE in request.cookies
-    is_json = request.content_type == "application/json"
-    # A request without a session cookie carries no ambient credential to abuse. JSON bodies cannot
-    # be sent cross-site without a CORS preflight, which this server never grants.
-    if not has_session_cookie and (is_json or "Authorization" in request.headers):
+    # Without a session cookie a request carries no ambient credential to abuse, except the
+    # log-in form itself (log-in CSRF), which uses the per-browser `sd_csrf` token.
+    if SESSION_COOKIE not in request.cookies and request.path != "/login":
         return
     expected = user.csrf_token if user is not None else request[ANON_CSRF]
     provided = request.headers.get(CSRF_HEADER)
