@@ -1,0 +1,582 @@
+"""The JSON API contract: pydantic models for every request and response.
+
+Request bodies are parsed from raw JSON in strict mode (`"1"` is not an int, `1` is not a bool) and
+refuse unknown fields. Limits that depend on configuration (name length, consent version) come in
+through the validation context as a `Limits`, so the same model serves
+every deployment. Query strings are parsed leniently, since every value there is a string.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+
+from scheduler.catalog import SPECIALTY_CODES, SPOKEN_LANGUAGE_CODES, TOPIC_CODES
+from scheduler.domain import Channel, ExceptionKind, ReservationStatus, Role
+from signdesk.settings import Settings
+
+MAX_EXCEPTION_DAYS = 31
+MAX_LIST_DAYS = 31
+# Dates outside these years are refused before any arithmetic (a UTC conversion could overflow).
+MIN_YEAR = 2000
+MAX_YEAR = 2200
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL_OR_NEWLINE = re.compile(r"[\x00-\x1f\x7f]")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_HHMM = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """What request validation needs from the configuration and the database."""
+
+    max_name_chars: int = 60
+    max_contact_chars: int = 120
+    max_note_chars: int = 1000
+    consent_version: str = ""
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Limits:
+        return cls(
+            max_name_chars=settings.max_name_chars,
+            max_contact_chars=settings.max_contact_chars,
+            max_note_chars=settings.max_note_chars,
+            consent_version=settings.consent_version,
+        )
+
+
+def _limits(info: ValidationInfo) -> Limits:
+    context = info.context
+    if isinstance(context, Limits):
+        return context
+    return Limits()
+
+
+# ---------------------------------------------------------------------------------------------
+# Reusable field types
+
+
+def _single_line(value: str) -> str:
+    if _CONTROL_OR_NEWLINE.search(value):
+        raise ValueError("must be a single line without control characters")
+    return value
+
+
+def _multi_line(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must not contain control characters")
+    return value
+
+
+def _in_years(value: datetime) -> datetime:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"must be between the years {MIN_YEAR} and {MAX_YEAR}")
+    return value
+
+
+def _parse_date(value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise ValueError("must be a date as YYYY-MM-DD")
+    try:
+        parsed = date.fromisoformat(value)
+    except ValueError as exc:
+        raise ValueError("must be a real calendar date") from exc
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        raise ValueError(f"must be between the years {MIN_YEAR} and {MAX_YEAR}")
+    return parsed
+
+
+def _parse_hhmm(value: Any) -> time:
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str) or not _HHMM.fullmatch(value):
+        raise ValueError("must be a time as HH:MM (00:00-23:59)")
+    return time.fromisoformat(value)
+
+
+def _serialize_hhmm(value: time) -> str:
+    return value.strftime("%H:%M")
+
+
+SingleLine = Annotated[str, AfterValidator(_single_line)]
+MultiLine = Annotated[str, AfterValidator(_multi_line)]
+Instant = Annotated[
+    AwareDatetime,
+    AfterValidator(_in_years),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+IsoDate = Annotated[
+    date,
+    PlainValidator(_parse_date),
+    WithJsonSchema({"type": "string", "format": "date", "example": "2026-12-01"}),
+]
+ClockTime = Annotated[
+    time,
+    PlainValidator(_parse_hhmm),
+    WithJsonSchema({"type": "string", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}),
+]
+LanguageCode = Annotated[str, Field(min_length=1, max_length=16, pattern=r"^[A-Za-z0-9_-]+$")]
+CatalogCode = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")]
+
+
+class Strict(BaseModel):
+    """Base for request bodies: strict JSON types, no unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+
+
+class Out(BaseModel):
+    """Base for responses."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors, catalog and availability
+
+
+class ErrorDetail(Out):
+    code: str
+    message: str
+    fields: dict[str, str] | None = None
+
+
+class ErrorOut(Out):
+    error: ErrorDetail
+
+
+class LanguageOut(Out):
+    code: str
+    name_ko: str
+    name_en: str
+
+
+class LanguagesOut(Out):
+    languages: list[LanguageOut]
+
+
+class CatalogEntryOut(Out):
+    code: str
+    name_ko: str
+    name_en: str
+
+
+class CatalogOut(Out):
+    languages: list[LanguageOut]
+    topics: list[CatalogEntryOut]
+    specialties: list[CatalogEntryOut]
+    channels: list[str]
+    timezone: str
+    slot_minutes: int
+    consent_version: str
+
+
+class AvailabilityQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    language: LanguageCode
+    from_: IsoDate = Field(alias="from")
+    to: IsoDate
+    specialty: CatalogCode | None = None
+
+    @field_validator("specialty")
+    @classmethod
+    def _known_specialty(cls, value: str | None) -> str | None:
+        if value is not None and value not in SPECIALTY_CODES:
+            raise ValueError("unknown specialty")
+        return value
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AvailabilityQuery:
+        if self.to < self.from_:
+            raise ValueError("'to' must not be before 'from'")
+        return self
+
+
+class SlotOut(Out):
+    start: datetime
+    end: datetime
+    free: int
+
+
+class AvailabilityOut(Out):
+    timezone: str
+    slots: list[SlotOut]
+
+
+# ---------------------------------------------------------------------------------------------
+# Reservations
+
+
+class ReservationCreate(Strict):
+    """A citizen's booking. Staff-only fields are refused here (`extra="forbid"`)."""
+
+    name: Annotated[SingleLine, Field(max_length=400)]
+    contact: Annotated[SingleLine, Field(max_length=800)] | None = None
+    language: LanguageCode
+    specialty: CatalogCode | None = None
+    topic: CatalogCode
+    note: Annotated[MultiLine, Field(max_length=20000)] | None = None
+    start: Instant
+    consent: bool
+    consent_version: Annotated[str, Field(max_length=40)]
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str, info: ValidationInfo) -> str:
+        value = value.strip()
+        limit = _limits(info).max_name_chars
+        if not 1 <= len(value) <= limit:
+            raise ValueError(f"must have 1 to {limit} characters")
+        return value
+
+    @field_validator("contact")
+    @classmethod
+    def _contact(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        limit = _limits(info).max_contact_chars
+        if len(value) > limit:
+            raise ValueError(f"must have at most {limit} characters")
+        return value
+
+    @field_validator("note")
+    @classmethod
+    def _note(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None or not value.strip():
+            return None
+        value = value.strip()
+        limit = _limits(info).max_note_chars
+        if len(value) > limit:
+            raise ValueError(f"must have at most {limit} characters")
+        return value
+
+    @field_validator("specialty")
+    @classmethod
+    def _specialty(cls, value: str | None) -> str | None:
+        if value is not None and value not in SPECIALTY_CODES:
+            raise ValueError("unknown specialty")
+        return value
+
+    @field_validator("topic")
+    @classmethod
+    def _topic(cls, value: str) -> str:
+        if value not in TOPIC_CODES:
+            raise ValueError("unknown topic")
+        return value
+
+    @field_validator("consent")
+    @classmethod
+    def _consent(cls, value: bool) -> bool:
+        if value is not True:
+            raise ValueError("consent to the processing of personal data is required")
+        return value
+
+    @field_validator("consent_version")
+    @classmethod
+    def _consent_version(cls, value: str, info: ValidationInfo) -> str:
+        expected = _limits(info).consent_version
+        if expected and value != expected:
+            raise ValueError("the consent text has changed; reload the page and consent again")
+        return value
+
+
+class StaffReservationCreate(ReservationCreate):
+    """A booking staff make for a phone, SMS or counter caller."""
+
+    channel: Channel
+
+
+class ReservationCreated(Out):
+    id: int
+    code: str
+    token: str
+    start: datetime
+    end: datetime
+    language: str
+    status: ReservationStatus
+    manage_url: str
+
+
+class ReservationView(Out):
+    """What the citizen holding the link sees."""
+
+    id: int
+    code: str
+    start: datetime
+    end: datetime
+    language: str
+    specialty: str | None
+    topic: str
+    status: ReservationStatus
+    name: str
+    contact: str | None
+    note: str | None
+    channel: Channel
+    interpreter_name: str
+
+
+class Reschedule(Strict):
+    start: Instant
+
+
+class CitizenCancelled(Out):
+    code: str
+    status: ReservationStatus
+
+
+class ReservationItem(Out):
+    """One row of the staff and interpreter lists."""
+
+    id: int
+    code: str
+    start: datetime
+    end: datetime
+    language: str
+    specialty: str | None
+    topic: str
+    status: ReservationStatus
+    channel: Channel
+    name: str
+    contact: str | None
+    note: str | None
+    interpreter_id: int
+    interpreter_name: str
+
+
+class ReservationList(Out):
+    reservations: list[ReservationItem]
+
+
+class StatusChanged(Out):
+    id: int
+    status: ReservationStatus
+
+
+class StaffReservationsQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    from_: IsoDate = Field(alias="from")
+    to: IsoDate
+    interpreter_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
+    status: ReservationStatus | None = None
+
+    @model_validator(mode="after")
+    def _range(self) -> StaffReservationsQuery:
+        if self.to < self.from_:
+            raise ValueError("'to' must not be before 'from'")
+        if (self.to - self.from_).days + 1 > MAX_LIST_DAYS:
+            raise ValueError(f"the range may cover at most {MAX_LIST_DAYS} days")
+        return self
+
+
+class InterpreterDayQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    date: IsoDate
+
+
+# ---------------------------------------------------------------------------------------------
+# Interpreters, shifts and exceptions (staff)
+
+
+def _dedupe(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))
+
+
+def _check_sign_languages(values: list[str]) -> list[str]:
+    # Whether each code exists is checked by the store, in the same transaction as the write.
+    return _dedupe(values)
+
+
+def _check_spoken(values: list[str]) -> list[str]:
+    if any(v not in SPOKEN_LANGUAGE_CODES for v in values):
+        raise ValueError(f"use codes from {sorted(SPOKEN_LANGUAGE_CODES)}")
+    return _dedupe(values)
+
+
+def _check_specialties(values: list[str]) -> list[str]:
+    if any(v not in SPECIALTY_CODES for v in values):
+        raise ValueError("unknown specialty")
+    return _dedupe(values)
+
+
+DisplayName = Annotated[SingleLine, Field(min_length=1, max_length=80)]
+SignLanguages = Annotated[list[LanguageCode], Field(min_length=1, max_length=10)]
+SpokenLanguages = Annotated[list[Annotated[str, Field(max_length=8)]], Field(max_length=10)]
+Specialties = Annotated[list[CatalogCode], Field(max_length=10)]
+
+
+class InterpreterOut(Out):
+    id: int
+    display_name: str
+    sign_languages: list[str]
+    spoken_languages: list[str]
+    specialties: list[str]
+    active: bool
+
+
+class InterpreterList(Out):
+    interpreters: list[InterpreterOut]
+
+
+class InterpreterCreate(Strict):
+    display_name: DisplayName
+    sign_languages: SignLanguages
+    spoken_languages: SpokenLanguages = Field(default_factory=lambda: ["ko"])
+    specialties: Specialties = Field(default_factory=list)
+    active: bool = True
+
+    @field_validator("display_name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+    @field_validator("sign_languages")
+    @classmethod
+    def _sign(cls, value: list[str]) -> list[str]:
+        return _check_sign_languages(value)
+
+    @field_validator("spoken_languages")
+    @classmethod
+    def _spoken(cls, value: list[str]) -> list[str]:
+        return _check_spoken(value)
+
+    @field_validator("specialties")
+    @classmethod
+    def _specialties(cls, value: list[str]) -> list[str]:
+        return _check_specialties(value)
+
+
+class InterpreterPatch(Strict):
+    """A partial update: only the fields present change."""
+
+    display_name: DisplayName | None = None
+    sign_languages: SignLanguages | None = None
+    spoken_languages: SpokenLanguages | None = None
+    specialties: Specialties | None = None
+    active: bool | None = None
+
+    @field_validator("display_name")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
+    @field_validator("sign_languages")
+    @classmethod
+    def _sign(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _check_sign_languages(value)
+
+    @field_validator("spoken_languages")
+    @classmethod
+    def _spoken(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _check_spoken(value)
+
+    @field_validator("specialties")
+    @classmethod
+    def _specialties(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else _check_specialties(value)
+
+    @model_validator(mode="after")
+    def _not_null(self) -> InterpreterPatch:
+        for name in self.model_fields_set:
+            if getattr(self, name) is None:
+                raise ValueError(f"'{name}' cannot be null")
+        return self
+
+
+class ShiftCreate(Strict):
+    """A weekly shift; `end` at or before `start` means it runs past midnight."""
+
+    weekday: Annotated[int, Field(ge=0, le=6)]
+    start: ClockTime
+    end: ClockTime
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> ShiftCreate:
+        if self.start == self.end:
+            raise ValueError("a shift cannot start and end at the same time")
+        return self
+
+
+class ShiftOut(Out):
+    id: int
+    weekday: int
+    start: str
+    end: str
+
+
+class ExceptionCreate(Strict):
+    kind: ExceptionKind
+    start: Instant
+    end: Instant
+    note: Annotated[SingleLine, Field(max_length=200)] | None = None
+
+    @model_validator(mode="after")
+    def _span(self) -> ExceptionCreate:
+        if self.end <= self.start:
+            raise ValueError("'end' must be after 'start'")
+        if self.end - self.start > timedelta(days=MAX_EXCEPTION_DAYS):
+            raise ValueError(f"an exception may span at most {MAX_EXCEPTION_DAYS} days")
+        return self
+
+
+class ExceptionOut(Out):
+    id: int
+    kind: ExceptionKind
+    start: datetime
+    end: datetime
+    note: str | None
+
+
+class ScheduleOut(Out):
+    shifts: list[ShiftOut]
+    exceptions: list[ExceptionOut]
+
+
+class Created(Out):
+    id: int
+
+
+class Deleted(Out):
+    id: int
+    deleted: Literal[True] = True
+
+
+class MeOut(Out):
+    username: str
+    display_name: str
+    role: Role
+    csrf_token: str
+
+
+def hhmm(value: time) -> str:
+    """A shift time the way the API writes it."""
+    return _serialize_hhmm(value)
