@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, time
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from scheduler import store
+from scheduler.store import NewBooking
+from signdesk.appkeys import SESSIONS, SETTINGS
 from tests.e2e.conftest import INTERPRETERS, SEOUL, STAFF_USERNAME, LiveServer, login
 
 pytestmark = pytest.mark.browser
@@ -405,12 +408,23 @@ def test_staff_manages_interpreters_and_shifts(page: Page) -> None:
 
 
 def test_interpreter_sees_todays_reservation(page: Page, live_server: LiveServer) -> None:
-    today = datetime.now(SEOUL).date().isoformat()
-    todays = [slot for slot in live_server.free_slots(days=1) if seoul_day(slot["start"]) == today]
-    if not todays:
-        pytest.skip("no bookable time left today in Seoul (late evening); nothing to show")
-    index = live_server.free_slots().index(todays[-1])
-    booked = live_server.book(slot_index=index, name="오늘 시민")
+    # Book today's 09:00 through the real store with the clock set to today's midnight, so the
+    # test does not depend on the hour it runs at (the public API would refuse a past slot).
+    midnight = datetime.combine(datetime.now(SEOUL).date(), time(0), SEOUL)
+    settings = live_server.app[SETTINGS]
+    request = NewBooking(
+        name="오늘 시민",
+        language="KSL",
+        topic="welfare",
+        start=midnight.replace(hour=9),
+        consent_version=settings.consent_version,
+    )
+    made = live_server.run(store.book(live_server.app[SESSIONS], settings, request, now=midnight))
+    booked = {
+        "code": made.reservation.code,
+        "token": made.token,
+        "start": made.reservation.start.isoformat(),
+    }
     view = live_server.get_json(f"/api/reservations/{booked['code']}", token=booked["token"])
     username = next(s.username for s in INTERPRETERS if s.name == view["interpreter_name"])
 
