@@ -1,4 +1,4 @@
-"""SQLAlchemy tables for accounts, interpreters, shifts and reservations.
+"""SQLAlchemy tables for accounts, interpreters, shifts, reservations and call records.
 
 Times are stored in UTC (`UTCDateTime`); weekly shift times are wall-clock in the service's zone.
 """
@@ -11,6 +11,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -178,3 +179,79 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(80))
     detail: Mapped[str | None] = mapped_column(String(400), nullable=True)
+
+
+class CallTicket(Base):
+    """A one-time pass for a caller's WebSocket upgrade, bought with the booking's link token.
+
+    Only the SHA-256 of the ticket is kept. `used_at` is set by the one `UPDATE` that consumes it,
+    so a ticket opens at most one socket even when two upgrades race.
+    """
+
+    __tablename__ = "call_tickets"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reservation_id: Mapped[int] = mapped_column(
+        ForeignKey("reservations.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+
+class CallSessionRecord(Base):
+    """One call session from the caller's join to its end (`signaling.records.SessionRecord`).
+
+    A caller may hang up and join again, so a reservation can have several. No SDP, candidate,
+    token or name is stored: times, ids, reasons and frame-rate averages only.
+    """
+
+    __tablename__ = "call_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reservation_id: Mapped[int] = mapped_column(
+        ForeignKey("reservations.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[str] = mapped_column(String(64), unique=True)
+    assigned_interpreter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interpreters.id", ondelete="SET NULL"), nullable=True
+    )
+    actual_interpreter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interpreters.id", ondelete="SET NULL"), nullable=True
+    )
+    handed_over: Mapped[bool] = mapped_column(Boolean, default=False)
+    caller_joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    caller_media_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    interpreter_media_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    connected_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    wait_seconds: Mapped[float] = mapped_column(Float)
+    duration_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
+    ended_by: Mapped[str] = mapped_column(String(20))
+    end_reason: Mapped[str] = mapped_column(String(20))
+    caller_fps_avg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    interpreter_fps_avg: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class HandoverRow(Base):
+    """A waiting caller given to another interpreter, by staff or by the core after the grace."""
+
+    __tablename__ = "call_handovers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reservation_id: Mapped[int] = mapped_column(
+        ForeignKey("reservations.id", ondelete="CASCADE"), index=True
+    )
+    session_id: Mapped[str] = mapped_column(String(64))
+    from_interpreter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interpreters.id", ondelete="SET NULL"), nullable=True
+    )
+    to_interpreter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("interpreters.id", ondelete="SET NULL"), nullable=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    by: Mapped[str] = mapped_column(String(20))
+    staff_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )

@@ -50,6 +50,7 @@ from scheduler.domain import (
 from scheduler.models import (
     AuditEntry,
     BusyCell,
+    CallSessionRecord,
     Interpreter,
     Reservation,
     ShiftExceptionRow,
@@ -135,6 +136,26 @@ class ReservationRecord:
     name: str
     contact: str | None
     note: str | None
+    call: CallSummary | None = None  # the latest ended call session (staff lists only)
+
+
+@dataclass(frozen=True, slots=True)
+class CallSummary:
+    """The latest call session of a reservation, as `signaling` stored it when it ended."""
+
+    caller_joined_at: datetime
+    matched_at: datetime | None
+    caller_media_at: datetime | None
+    interpreter_media_at: datetime | None
+    ended_at: datetime
+    wait_seconds: float
+    duration_seconds: float | None
+    ended_by: str
+    end_reason: str
+    caller_fps_avg: float | None
+    interpreter_fps_avg: float | None
+    interpreter_id: int | None
+    handed_over: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -582,21 +603,35 @@ async def list_reservations(
     interpreter_id: int | None = None,
     status: ReservationStatus | None = None,
 ) -> list[ReservationRecord]:
-    """Reservations starting on local dates [first_day, last_day], by start time."""
+    """Reservations starting on local dates [first_day, last_day], by start time, each with its
+    latest ended call session (loaded by a second query over the same filter, not an IN list)."""
     lo, hi = local_day_bounds(first_day, last_day, tz)
+    where = [Reservation.starts_at >= lo, Reservation.starts_at < hi]
+    if interpreter_id is not None:
+        where.append(Reservation.interpreter_id == interpreter_id)
+    if status is not None:
+        where.append(Reservation.status == status)
     query = (
         select(Reservation, Interpreter.display_name)
         .join(Interpreter, Interpreter.id == Reservation.interpreter_id)
-        .where(Reservation.starts_at >= lo, Reservation.starts_at < hi)
+        .where(*where)
         .order_by(Reservation.starts_at, Reservation.id)
     )
-    if interpreter_id is not None:
-        query = query.where(Reservation.interpreter_id == interpreter_id)
-    if status is not None:
-        query = query.where(Reservation.status == status)
+    calls_query = (
+        select(CallSessionRecord)
+        .join(Reservation, Reservation.id == CallSessionRecord.reservation_id)
+        .where(*where)
+        .order_by(CallSessionRecord.ended_at, CallSessionRecord.id)
+    )
     async with sessions() as session:
         rows = await session.execute(query)
-        return [_record(reservation, name) for reservation, name in rows.tuples()]
+        latest = {
+            row.reservation_id: _call_summary(row) for row in await session.scalars(calls_query)
+        }
+        return [
+            _record(reservation, name, latest.get(reservation.id))
+            for reservation, name in rows.tuples()
+        ]
 
 
 async def staff_cancel(
@@ -940,7 +975,9 @@ async def _transaction(sessions: Sessions, work: Callable[[AsyncSession], Awaita
     raise AssertionError("unreachable")
 
 
-def _record(reservation: Reservation, interpreter_name: str) -> ReservationRecord:
+def _record(
+    reservation: Reservation, interpreter_name: str, call: CallSummary | None = None
+) -> ReservationRecord:
     return ReservationRecord(
         id=reservation.id,
         code=reservation.code,
@@ -956,6 +993,25 @@ def _record(reservation: Reservation, interpreter_name: str) -> ReservationRecor
         name=reservation.citizen_name,
         contact=reservation.contact,
         note=reservation.note,
+        call=call,
+    )
+
+
+def _call_summary(row: CallSessionRecord) -> CallSummary:
+    return CallSummary(
+        caller_joined_at=row.caller_joined_at,
+        matched_at=row.matched_at,
+        caller_media_at=row.caller_media_at,
+        interpreter_media_at=row.interpreter_media_at,
+        ended_at=row.ended_at,
+        wait_seconds=row.wait_seconds,
+        duration_seconds=row.duration_seconds,
+        ended_by=row.ended_by,
+        end_reason=row.end_reason,
+        caller_fps_avg=row.caller_fps_avg,
+        interpreter_fps_avg=row.interpreter_fps_avg,
+        interpreter_id=row.actual_interpreter_id,
+        handed_over=row.handed_over,
     )
 
 

@@ -62,6 +62,7 @@ from signaling.states import (
     Side,
     move_presence,
 )
+from signaling.views import CallView, InterpreterView
 
 _IN_SESSION_TRAFFIC = (Offer, Answer, Ice, MediaReport, StatsReport)
 
@@ -104,6 +105,26 @@ class SignalingCore:
     @property
     def connection_count(self) -> int:
         return len(self._roster)
+
+    def calls(self) -> list[CallView]:
+        """Every open session, oldest slot first (for the staff console)."""
+        views = [self._call_view(s) for s in self._sessions.values()]
+        return sorted(views, key=lambda v: (v.slot_start, v.since, v.session_id))
+
+    def interpreters(self) -> list[InterpreterView]:
+        """Every interpreter the core knows, by id."""
+        return sorted(
+            (
+                InterpreterView(
+                    interpreter_id=party.key[1],
+                    presence=party.presence,
+                    connected=party.conn_id is not None,
+                    session_id=party.session_id,
+                )
+                for party in self._roster.interpreters()
+            ),
+            key=lambda v: v.interpreter_id,
+        )
 
     @property
     def session_count(self) -> int:
@@ -537,6 +558,28 @@ class SignalingCore:
 
     # -- helpers
 
+    def _call_view(self, session: Session) -> CallView:
+        since = {
+            SessionState.WAITING: session.caller_joined_at,
+            SessionState.MATCHED: session.matched_at,
+            SessionState.CONNECTED: session.connected_at,
+        }.get(session.state)
+        if since is None:  # RECONNECTING: since the first member dropped
+            gone = [m.gone_since for _, m in self._members(session) if m.gone_since is not None]
+            since = min(gone) if gone else session.caller_joined_at
+        return CallView(
+            session_id=session.session_id,
+            reservation_id=session.reservation_id,
+            state=session.state,
+            since=since,
+            language=session.language,
+            slot_start=session.slot_start,
+            assigned_interpreter_id=session.assigned_interpreter_id,
+            interpreter_id=session.interpreter_id,
+            waiting_status=session.waiting_status,
+            alerted=session.alerted,
+        )
+
     def _session_of(self, party: Party) -> Session | None:
         return self._sessions.get(party.session_id) if party.session_id else None
 
@@ -563,7 +606,10 @@ class SignalingCore:
             yield Side.INTERPRETER, interpreter
 
     def _peer(self, session: Session, side: Side) -> Party | None:
-        return next((m for s, m in self._members(session) if s is not side), None)
+        """The other member (`_members` without the generator: this runs for every relay)."""
+        if side is Side.INTERPRETER:
+            return self._roster.caller(session.reservation_id)
+        return self._roster.interpreter(session.interpreter_id) if session.is_matched else None
 
     def _matched_message(self, session: Session, side: Side) -> Matched:
         offerer = side is Side.INTERPRETER

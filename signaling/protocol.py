@@ -117,10 +117,16 @@ class ProtocolError:
 # Client -> server
 
 
+# Absent means 1. An int (strict, as every client field), so that JSON `true`, `1.0` and `null` are
+# not taken for 1 even when pydantic parses the JSON itself (`Literal[1]` would accept them there):
+# the parser's one-pass path must accept exactly what its step-by-step checks accept.
+ProtocolVersion = Annotated[int, Field(ge=PROTOCOL_VERSION, le=PROTOCOL_VERSION)]
+
+
 class _ClientModel(BaseModel):
-    # strict: no "1" for 1, no true for 1. The version is checked before the model sees it.
+    # strict: no "1" for 1, no true for 1. The step-by-step path checks the version first.
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
-    v: Literal[1] | None = None
+    v: ProtocolVersion = PROTOCOL_VERSION
 
 
 class Hello(_ClientModel):
@@ -382,9 +388,14 @@ def _reject_constant(name: str) -> NoReturn:
     raise _BadJson(name)
 
 
+# One decoder for every frame: `json.loads(..., parse_constant=...)` would build a new decoder per
+# call, which costs as much as decoding a typical `ice` message.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def _load_object(raw: str | bytes) -> Any:
     text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-    return json.loads(text, parse_constant=_reject_constant)
+    return _DECODER.decode(text)
 
 
 def _encoded_size(raw: str | bytes) -> int:
@@ -400,6 +411,19 @@ def parse_client_message(
         return ProtocolError(ErrorCode.TOO_LARGE, "message is over the size limit")
     if _encoded_size(raw) > limits.max_message_bytes:
         return ProtocolError(ErrorCode.TOO_LARGE, "message is over the size limit")
+    try:
+        # One pass: pydantic-core parses and validates the JSON together, at about half the cost
+        # of `json` followed by the model (this runs for every frame). The models are strict, so
+        # it accepts exactly what the step-by-step checks accept (`test_protocol_fast_path.py`
+        # compares the two); those run only for a refusal, to name its error.
+        message = _CLIENT_ADAPTER.validate_json(raw)
+    except ValueError:  # ValidationError, including JSON that does not parse
+        return _parse_step_by_step(raw, limits)
+    return _within_limits(message, limits)
+
+
+def _parse_step_by_step(raw: str | bytes, limits: ProtocolLimits) -> ClientMessage | ProtocolError:
+    """The parser that tells a refusal's reason: JSON, shape, type, version, then fields."""
     try:
         data = _load_object(raw)
     except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors

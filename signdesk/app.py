@@ -1,4 +1,4 @@
-"""Builds the aiohttp application: settings, database, middlewares, routes, lifecycle."""
+"""Builds the aiohttp application: settings, database, middlewares, routes, signaling, lifecycle."""
 
 from __future__ import annotations
 
@@ -47,6 +47,8 @@ SECURITY_HEADERS = {
 
 
 async def _add_security_headers(_request: web.Request, response: web.StreamResponse) -> None:
+    if response.status == 101:  # a WebSocket upgrade carries no document; its headers live as
+        return  # long as the socket (0.7 KiB each, see bench/ws_memory.py)
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
 
@@ -54,6 +56,7 @@ async def _add_security_headers(_request: web.Request, response: web.StreamRespo
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or load_settings()
     # Imported here so `signdesk.settings` stays importable by the CLI without aiohttp routes.
+    from signaling.server import setup_signaling
     from web.api import setup_api
     from web.auth import setup_auth
     from web.errors import error_middleware
@@ -78,5 +81,6 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.router.add_get("/readyz", readyz)
     setup_auth(app)
     setup_api(app)
+    setup_signaling(app)
     setup_pages(app)
     return app

@@ -21,6 +21,8 @@ from scheduler import store
 from scheduler.catalog import CHANNELS, SPECIALTIES, TOPICS
 from scheduler.codes import normalize_code
 from scheduler.domain import Channel, IllegalTransition, ReservationStatus, Role
+from signaling.server import CORE, WS_PATH
+from signaling.tickets import TicketRefusal, TicketRefused, issue_ticket
 from signdesk.appkeys import SESSIONS, SETTINGS
 from signdesk.db import utcnow
 from signdesk.settings import Settings
@@ -30,21 +32,27 @@ from web.openapi import Access, Handler, RouteSpec, build_document
 from web.schemas import (
     AvailabilityOut,
     AvailabilityQuery,
+    CallConfigOut,
+    CallRecordOut,
+    CallTicketOut,
     CatalogEntryOut,
     CatalogOut,
     CitizenCancelled,
     Deleted,
     ExceptionCreate,
     ExceptionOut,
+    IceServerOut,
     InterpreterCreate,
     InterpreterDayQuery,
     InterpreterList,
     InterpreterOut,
     InterpreterPatch,
+    InterpreterPresenceOut,
     LanguageOut,
     LanguagesOut,
     Limits,
     MeOut,
+    OpenCallOut,
     Reschedule,
     ReservationCreate,
     ReservationCreated,
@@ -55,9 +63,11 @@ from web.schemas import (
     ShiftCreate,
     ShiftOut,
     SlotOut,
+    StaffCallsOut,
     StaffReservationCreate,
     StaffReservationsQuery,
     StatusChanged,
+    VideoConstraintsOut,
     hhmm,
 )
 
@@ -246,6 +256,28 @@ def _item(r: store.ReservationRecord, settings: Settings) -> ReservationItem:
         note=r.note,
         interpreter_id=r.interpreter_id,
         interpreter_name=r.interpreter_name,
+        call=None if r.call is None else _call_record(r.call, settings),
+    )
+
+
+def _call_record(c: store.CallSummary, settings: Settings) -> CallRecordOut:
+    def local(value: datetime | None) -> datetime | None:
+        return None if value is None else _local(value, settings)
+
+    return CallRecordOut(
+        caller_joined_at=_local(c.caller_joined_at, settings),
+        matched_at=local(c.matched_at),
+        caller_media_at=local(c.caller_media_at),
+        interpreter_media_at=local(c.interpreter_media_at),
+        ended_at=_local(c.ended_at, settings),
+        wait_seconds=c.wait_seconds,
+        duration_seconds=c.duration_seconds,
+        ended_by=c.ended_by,
+        end_reason=c.end_reason,
+        caller_fps_avg=c.caller_fps_avg,
+        interpreter_fps_avg=c.interpreter_fps_avg,
+        interpreter_id=c.interpreter_id,
+        handed_over=c.handed_over,
     )
 
 
@@ -403,6 +435,59 @@ async def reservation_calendar(request: web.Request) -> web.StreamResponse:
         content_type="text/calendar",
         charset="utf-8",
         headers={"Content-Disposition": f'attachment; filename="signdesk-{record.code}.ics"'},
+    )
+
+
+_TICKET_REFUSALS: dict[TicketRefusal, tuple[int, str]] = {
+    TicketRefusal.NOT_ACTIVE: (409, "this reservation is no longer active"),
+    TicketRefusal.TOO_EARLY: (409, "the waiting room is not open yet; see fields.join_from"),
+    TicketRefusal.TOO_LATE: (409, "this reservation's time is over"),
+    TicketRefusal.TOO_MANY: (429, "too many unused call tickets; use one or wait a minute"),
+}
+
+
+async def create_call_ticket(request: web.Request) -> web.StreamResponse:
+    """A one-time ticket for the call socket, inside the booking's join window."""
+    settings = request.app[SETTINGS]
+    code, token = _code(request), _bearer(request)
+    try:
+        issued = await issue_ticket(
+            request.app[SESSIONS],
+            code,
+            token,
+            ticket_seconds=settings.call_ticket_seconds,
+            join_early=request.app[CORE].config.join_early,
+        )
+    except TicketRefused as refused:
+        status, message = _TICKET_REFUSALS[refused.reason]
+        fields = None
+        if refused.join_from is not None:
+            fields = {"join_from": _local(refused.join_from, settings).isoformat()}
+        raise ApiError(status, refused.reason.value, message, fields) from None
+    return _json(
+        CallTicketOut(
+            ticket=issued.ticket,
+            expires_in=issued.expires_in,
+            ws_path=WS_PATH,
+            slot_start=_local(issued.slot_start, settings),
+            slot_end=_local(issued.slot_end, settings),
+            join_from=_local(issued.join_from, settings),
+        ),
+        status=201,
+    )
+
+
+async def get_call_config(request: web.Request) -> web.StreamResponse:
+    """ICE servers and camera constraints for the call pages (TURN credentials are for them)."""
+    servers = request.app[CORE].config.ice_servers
+    return _json(
+        CallConfigOut(
+            ice_servers=[
+                IceServerOut(urls=list(s.urls), username=s.username, credential=s.credential)
+                for s in servers
+            ],
+            video=VideoConstraintsOut(),
+        )
     )
 
 
@@ -565,6 +650,41 @@ async def staff_mark_no_show(request: web.Request) -> web.StreamResponse:
     return _json(StatusChanged(id=record.id, status=record.status))
 
 
+@require_role(Role.STAFF)
+async def staff_calls(request: web.Request) -> web.StreamResponse:
+    """Open call sessions and connected interpreters, as this server process sees them now."""
+    settings = request.app[SETTINGS]
+    core = request.app[CORE]
+    return _json(
+        StaffCallsOut(
+            calls=[
+                OpenCallOut(
+                    session_id=c.session_id,
+                    reservation_id=c.reservation_id,
+                    state=c.state.value,
+                    since=_local(c.since, settings),
+                    language=c.language,
+                    slot_start=_local(c.slot_start, settings),
+                    assigned_interpreter_id=c.assigned_interpreter_id,
+                    interpreter_id=c.interpreter_id,
+                    waiting_status=c.waiting_status,
+                    alerted=c.alerted,
+                )
+                for c in core.calls()
+            ],
+            interpreters=[
+                InterpreterPresenceOut(
+                    interpreter_id=i.interpreter_id,
+                    presence=i.presence.value,
+                    connected=i.connected,
+                    session_id=i.session_id,
+                )
+                for i in core.interpreters()
+            ],
+        )
+    )
+
+
 # --- interpreter --------------------------------------------------------------------------------
 
 
@@ -661,6 +781,25 @@ ROUTES: tuple[RouteSpec, ...] = (
         Access.LINK,
         errors=(404,),
         media_type="text/calendar",
+    ),
+    RouteSpec(
+        "POST",
+        _R + "/ticket",
+        create_call_ticket,
+        "Get a one-time call ticket",
+        "call",
+        Access.LINK,
+        response=CallTicketOut,
+        status=201,
+        errors=(404, 409, 429),
+    ),
+    RouteSpec(
+        "GET",
+        "/api/call/config",
+        get_call_config,
+        "ICE servers and video constraints",
+        "call",
+        response=CallConfigOut,
     ),
     RouteSpec("GET", "/api/openapi.json", openapi_json, "This document", _PUBLIC),
     RouteSpec(
@@ -792,6 +931,15 @@ ROUTES: tuple[RouteSpec, ...] = (
         Access.STAFF,
         response=StatusChanged,
         errors=(404, 409),
+    ),
+    RouteSpec(
+        "GET",
+        "/api/staff/calls",
+        staff_calls,
+        "Open calls and interpreter presence",
+        _STAFF,
+        Access.STAFF,
+        response=StaffCallsOut,
     ),
     RouteSpec(
         "GET",

@@ -323,7 +323,152 @@ KO: Final[Mapping[str, str]] = {
     "interp.list_heading": "예약 목록",
     "interp.loaded": "오늘의 예약을 불러왔습니다.",
     "interp.empty": "오늘은 예약이 없습니다.",
-    "interp.console_later": "영상 상담 화면은 곧 이곳에 추가됩니다.",
+    # ---------------------------------------------------------------- my booking: join the call
+    "manage.join_call": "영상 상담 들어가기",
+    "manage.join_hint": "상담 시작 {n}분 전부터 영상 상담에 들어갈 수 있습니다.",
+    # ---------------------------------------------------------------- call page (caller)
+    "call.title": "영상 상담",
+    "call.heading": "수어 영상 상담",
+    "call.slot": "예약 시간: {when} ({zone})",
+    "call.invalid_title": "상담 링크가 올바르지 않습니다",
+    "call.invalid_text": (
+        "예약 코드나 관리 키가 맞지 않습니다. 예약할 때 받은 링크 전체를 다시 열거나, "
+        "내 예약 페이지에서 '영상 상담 들어가기'를 누르세요. 계속 안 되면 전화(120)나 문자로 "
+        "문의해 주세요."
+    ),
+    "call.to_my_booking": "내 예약 페이지로 가기",
+    "call.closed_title": "이 예약으로는 영상 상담에 들어갈 수 없습니다",
+    "call.enter": "대기실로 들어가기",
+    "call.rejoin": "다시 들어가기",
+    "call.reconnect": "다시 연결",
+    # ---------------------------------------------------------------- camera check
+    "camera.heading": "1. 카메라 확인",
+    "camera.intro": (
+        "상담 전에 카메라를 켜서 내 모습을 확인하세요. 상체와 두 손이 점선 네모 안에 모두 "
+        "보이도록 카메라와 거리를 맞추세요. 소리는 쓰지 않습니다."
+    ),
+    "camera.start": "카메라 켜기",
+    "camera.starting": "카메라를 켜는 중입니다… 카메라 사용을 묻는 창이 뜨면 '허용'을 누르세요.",
+    "camera.ready": "카메라가 켜졌습니다. 상체와 두 손이 점선 네모 안에 보이는지 확인하세요.",
+    "camera.choose": "카메라 선택",
+    "camera.default_name": "카메라 {n}",
+    "camera.guide": "상체와 두 손을 이 안에",
+    "camera.preview_label": "내 카메라 미리 보기",
+    "camera.settings": "내 카메라: {width}\u00d7{height}, 초당 {fps}프레임",
+    "camera.degraded": (
+        "이 카메라는 수어에 권장하는 화질(640\u00d7480, 초당 25프레임 이상)을 지원하지 않습니다. "
+        "상담은 할 수 있지만 손 모양이 흐리게 보일 수 있습니다."
+    ),
+    "camera.retry": "다시 시도",
+    "camera.err_denied_title": "카메라 사용이 허용되지 않았습니다",
+    "camera.err_denied_text": (
+        "주소창 옆의 자물쇠(또는 카메라) 아이콘을 눌러 카메라를 '허용'으로 바꾼 뒤 "
+        "'다시 시도'를 누르세요. 휴대전화에서는 설정에서 이 브라우저 앱의 카메라 권한을 켜세요."
+    ),
+    "camera.err_notfound_title": "카메라를 찾을 수 없습니다",
+    "camera.err_notfound_text": (
+        "카메라가 연결되어 있는지 확인하고 '다시 시도'를 누르세요. 카메라가 없는 컴퓨터라면 "
+        "휴대전화로 이 링크를 여세요."
+    ),
+    "camera.err_busy_title": "다른 프로그램이 카메라를 쓰고 있습니다",
+    "camera.err_busy_text": (
+        "다른 영상 통화 앱이나 카메라를 쓰는 브라우저 탭을 닫은 뒤 '다시 시도'를 누르세요."
+    ),
+    "camera.err_other_title": "카메라를 켤 수 없습니다",
+    "camera.err_other_text": (
+        "브라우저를 최신 버전으로 업데이트하거나 크롬, 사파리, 엣지로 이 링크를 여세요. "
+        "계속 안 되면 전화(120)나 문자로 문의해 주세요."
+    ),
+    # ---------------------------------------------------------------- waiting room
+    "wait.heading": "2. 대기실",
+    "wait.joining": "대기실에 들어가는 중입니다…",
+    "wait.absent": "통역사가 아직 들어오지 않았습니다. 이 화면을 열어 둔 채 기다려 주세요.",
+    "wait.connecting": "통역사와 곧 연결됩니다. 잠시만 기다려 주세요.",
+    "wait.arrived": "통역사가 들어왔습니다. 영상을 연결합니다.",
+    "wait.too_early": (
+        "대기실은 {time}부터 열립니다. 이 화면을 열어 두면 그때 자동으로 들어갑니다."
+    ),
+    "wait.too_late": "예약 시간이 끝나 상담에 들어갈 수 없습니다. 새로 예약해 주세요.",
+    "wait.not_active": "이 예약은 취소되었거나 이미 끝났습니다.",
+    "wait.other_tab": (
+        "이 상담이 다른 탭이나 기기에서 이미 열려 있습니다. 그 화면을 닫고 '다시 연결'을 누르세요."
+    ),
+    "wait.replaced": "이 상담을 다른 탭이나 기기에서 열었습니다. 이 화면은 닫아도 됩니다.",
+    "wait.leave": "대기실 나가기",
+    "wait.left": "대기실에서 나왔습니다.",
+    # ---------------------------------------------------------------- window title
+    "title.waiting": "⏳ 대기 중",
+    "title.arrived": "🔔 통역사 도착",
+    "title.connecting": "… 연결 중",
+    "title.in_call": "● 상담 중",
+    "title.reconnecting": "⚠ 다시 연결 중",
+    "title.ended": "■ 상담 끝남",
+    "title.matched": "🔔 상담 연결",
+    # ---------------------------------------------------------------- signaling connection
+    "sig.connecting": "서버에 연결하는 중입니다…",
+    "sig.connected": "서버에 연결되었습니다.",
+    "sig.reconnecting": "서버 연결이 끊겼습니다. 다시 연결하는 중입니다…",
+    "sig.failed": "서버에 연결할 수 없습니다. 인터넷 연결을 확인하고 '다시 연결'을 누르세요.",
+    "sig.error": "요청이 처리되지 않았습니다. ({code})",
+    # ---------------------------------------------------------------- call view (both pages)
+    "video.heading": "3. 영상 상담",
+    "video.heading_plain": "영상 상담",
+    "video.with": "{name} 님과 영상 상담",
+    "video.remote_label": "상대방 영상: {name}",
+    "video.self_label": "내 영상",
+    "video.hangup": "통화 끝내기",
+    "video.hangup_question": "통화를 끝낼까요?",
+    "video.hangup_yes": "예, 끝냅니다",
+    "video.hangup_no": "아니요, 계속합니다",
+    "video.status_label": "연결 상태",
+    "video.state.connecting": "연결 중",
+    "video.state.connected": "연결됨",
+    "video.state.reconnecting": "다시 연결 중",
+    "video.state.poor": "연결 상태 나쁨",
+    "video.state.ended": "통화 끝남",
+    "video.detail.connecting": "영상을 연결하고 있습니다…",
+    "video.detail.reconnecting": "연결이 끊겼습니다. 다시 연결하는 중입니다…",
+    "video.detail.peer_away": "상대방 연결이 끊겼습니다. 최대 {s}초 동안 돌아오기를 기다립니다.",
+    "video.detail.poor": (
+        "영상이 끊기거나 느립니다. 와이파이 가까이로 옮기거나 다른 앱을 닫아 보세요."
+    ),
+    "video.fps": "받는 영상: 초당 {fps}프레임",
+    "video.fps_none": "받는 영상: 측정 중",
+    "video.ended_heading": "상담이 끝났습니다",
+    "video.end.hangup_self": "통화를 끝냈습니다.",
+    "video.end.hangup_peer": "상대방이 통화를 끝냈습니다.",
+    "video.end.hangup_staff": "상담 직원이 통화를 끝냈습니다.",
+    "video.end.media_failed": "영상 연결이 되지 않아 통화가 끝났습니다.",
+    "video.end.dropped": "연결이 끊긴 뒤 제시간에 돌아오지 않아 통화가 끝났습니다.",
+    "video.end.expired": "예약 시간이 끝나 상담이 끝났습니다.",
+    "video.end.shutdown": "서버 점검으로 통화가 끝났습니다. 잠시 뒤 다시 들어와 주세요.",
+    # ---------------------------------------------------------------- interpreter console
+    "console.heading": "영상 상담 콘솔",
+    "console.presence": "내 상태: {state}",
+    "console.presence.offline": "연결 안 됨",
+    "console.presence.away": "자리 비움",
+    "console.presence.ready": "상담 가능",
+    "console.presence.offered": "연결 제안 중",
+    "console.presence.in_session": "상담 중",
+    "console.presence.wrap_up": "상담 정리 중",
+    "console.go_ready": "상담 가능으로 바꾸기",
+    "console.go_away": "자리 비움으로 바꾸기",
+    "console.ready_hint": (
+        "상담 가능일 때 예약한 분이 대기실에 들어오면 바로 영상이 연결됩니다. "
+        "먼저 카메라를 켜서 화면을 확인하세요."
+    ),
+    "console.camera_heading": "카메라",
+    "console.other_tab": (
+        "통역사 콘솔이 다른 탭이나 기기에서 열려 있습니다. 그 화면을 닫고 '다시 연결'을 누르세요."
+    ),
+    "console.matched": "{name} 님과 영상을 연결합니다.",
+    "console.call_with": "{name} 님과 상담 중",
+    "console.state_label": "상담 상태",
+    "console.state.not_arrived": "아직 안 들어옴",
+    "console.state.not_started": "시작 전",
+    "console.state.in_call": "상담 중",
+    "console.state.done": "상담 끝남",
+    "console.state.closed": "상담 없음",
 }
 
 EN: Final[Mapping[str, str]] = {
@@ -647,7 +792,165 @@ EN: Final[Mapping[str, str]] = {
     "interp.list_heading": "Reservations",
     "interp.loaded": "Today's reservations loaded.",
     "interp.empty": "No reservations today.",
-    "interp.console_later": "The video call console will be added here soon.",
+    # ---------------------------------------------------------------- my booking: join the call
+    "manage.join_call": "Join the video call",
+    "manage.join_hint": "You can join the video call from {n} minutes before the start.",
+    # ---------------------------------------------------------------- call page (caller)
+    "call.title": "Video call",
+    "call.heading": "Sign-language video call",
+    "call.slot": "Booked time: {when} ({zone})",
+    "call.invalid_title": "This call link is not valid",
+    "call.invalid_text": (
+        "The booking code or access key does not match. Open the whole link you received again, "
+        "or press 'Join the video call' on your booking page. If it still does not work, contact "
+        "us by phone (120) or text."
+    ),
+    "call.to_my_booking": "Go to my booking",
+    "call.closed_title": "This booking cannot be used for a video call",
+    "call.enter": "Enter the waiting room",
+    "call.rejoin": "Join again",
+    "call.reconnect": "Reconnect",
+    # ---------------------------------------------------------------- camera check
+    "camera.heading": "1. Check your camera",
+    "camera.intro": (
+        "Before the session, turn on your camera and check how you look. Sit so that your upper "
+        "body and both hands are inside the dashed frame. No sound is used."
+    ),
+    "camera.start": "Turn on camera",
+    "camera.starting": (
+        "Turning on the camera… If the browser asks to use the camera, choose 'Allow'."
+    ),
+    "camera.ready": (
+        "Your camera is on. Check that your upper body and both hands are inside the dashed frame."
+    ),
+    "camera.choose": "Camera",
+    "camera.default_name": "Camera {n}",
+    "camera.guide": "Upper body and both hands inside",
+    "camera.preview_label": "Your camera preview",
+    "camera.settings": "Your camera: {width}\u00d7{height}, {fps} frames per second",
+    "camera.degraded": (
+        "This camera does not reach the quality recommended for signing (640\u00d7480 at 25 frames "
+        "per second or more). The call will work, but hand shapes may look blurred."
+    ),
+    "camera.retry": "Try again",
+    "camera.err_denied_title": "Camera access was blocked",
+    "camera.err_denied_text": (
+        "Select the padlock (or camera) icon next to the address bar, set the camera to 'Allow', "
+        "then press 'Try again'. On a phone, turn on the camera permission for this browser app "
+        "in Settings."
+    ),
+    "camera.err_notfound_title": "No camera found",
+    "camera.err_notfound_text": (
+        "Check that a camera is connected, then press 'Try again'. If this computer has no "
+        "camera, open this link on your phone."
+    ),
+    "camera.err_busy_title": "Another program is using the camera",
+    "camera.err_busy_text": (
+        "Close other video-call apps or browser tabs that use the camera, then press 'Try again'."
+    ),
+    "camera.err_other_title": "The camera could not start",
+    "camera.err_other_text": (
+        "Update your browser, or open this link in Chrome, Safari or Edge. If it still does not "
+        "work, contact us by phone (120) or text."
+    ),
+    # ---------------------------------------------------------------- waiting room
+    "wait.heading": "2. Waiting room",
+    "wait.joining": "Entering the waiting room…",
+    "wait.absent": "Your interpreter is not here yet. Keep this page open and please wait.",
+    "wait.connecting": "Connecting you to your interpreter. Please wait a moment.",
+    "wait.arrived": "Your interpreter is here. Connecting the video.",
+    "wait.too_early": (
+        "The waiting room opens at {time}. Keep this page open and you will enter automatically."
+    ),
+    "wait.too_late": "The booked time is over, so the call cannot start. Please book again.",
+    "wait.not_active": "This booking was cancelled or has already ended.",
+    "wait.other_tab": (
+        "This call is already open in another tab or device. Close it there, then press "
+        "'Reconnect'."
+    ),
+    "wait.replaced": "You opened this call in another tab or device. You can close this page.",
+    "wait.leave": "Leave the waiting room",
+    "wait.left": "You left the waiting room.",
+    # ---------------------------------------------------------------- window title
+    "title.waiting": "⏳ Waiting",
+    "title.arrived": "🔔 Interpreter is here",
+    "title.connecting": "… Connecting",
+    "title.in_call": "● In call",
+    "title.reconnecting": "⚠ Reconnecting",
+    "title.ended": "■ Call ended",
+    "title.matched": "🔔 Call starting",
+    # ---------------------------------------------------------------- signaling connection
+    "sig.connecting": "Connecting to the server…",
+    "sig.connected": "Connected to the server.",
+    "sig.reconnecting": "Lost the connection to the server. Reconnecting…",
+    "sig.failed": (
+        "Cannot reach the server. Check your internet connection and press 'Reconnect'."
+    ),
+    "sig.error": "The request was not accepted. ({code})",
+    # ---------------------------------------------------------------- call view (both pages)
+    "video.heading": "3. Video call",
+    "video.heading_plain": "Video call",
+    "video.with": "Video call with {name}",
+    "video.remote_label": "Video of {name}",
+    "video.self_label": "Your video",
+    "video.hangup": "End call",
+    "video.hangup_question": "End the call?",
+    "video.hangup_yes": "Yes, end it",
+    "video.hangup_no": "No, continue",
+    "video.status_label": "Connection",
+    "video.state.connecting": "Connecting",
+    "video.state.connected": "Connected",
+    "video.state.reconnecting": "Reconnecting",
+    "video.state.poor": "Poor connection",
+    "video.state.ended": "Call ended",
+    "video.detail.connecting": "Connecting the video…",
+    "video.detail.reconnecting": "The connection dropped. Reconnecting…",
+    "video.detail.peer_away": (
+        "The other person's connection dropped. Waiting up to {s} seconds for them to come back."
+    ),
+    "video.detail.poor": (
+        "The video is choppy or slow. Move closer to your Wi-Fi or close other apps."
+    ),
+    "video.fps": "Incoming video: {fps} frames per second",
+    "video.fps_none": "Incoming video: measuring",
+    "video.ended_heading": "The session has ended",
+    "video.end.hangup_self": "You ended the call.",
+    "video.end.hangup_peer": "The other person ended the call.",
+    "video.end.hangup_staff": "A staff member ended the call.",
+    "video.end.media_failed": "The video could not connect, so the call ended.",
+    "video.end.dropped": "The connection dropped and did not come back in time, so the call ended.",
+    "video.end.expired": "The booked time is over, so the session ended.",
+    "video.end.shutdown": (
+        "The call ended because of server maintenance. Please join again in a moment."
+    ),
+    # ---------------------------------------------------------------- interpreter console
+    "console.heading": "Video call console",
+    "console.presence": "My status: {state}",
+    "console.presence.offline": "Not connected",
+    "console.presence.away": "Away",
+    "console.presence.ready": "Ready",
+    "console.presence.offered": "Being offered a call",
+    "console.presence.in_session": "In a call",
+    "console.presence.wrap_up": "Wrapping up",
+    "console.go_ready": "Set me ready",
+    "console.go_away": "Set me away",
+    "console.ready_hint": (
+        "While you are ready, the video connects as soon as your caller enters the waiting room. "
+        "Turn on your camera first and check the picture."
+    ),
+    "console.camera_heading": "Camera",
+    "console.other_tab": (
+        "The interpreter console is open in another tab or device. Close it there, then press "
+        "'Reconnect'."
+    ),
+    "console.matched": "Connecting the video with {name}.",
+    "console.call_with": "In a call with {name}",
+    "console.state_label": "Call",
+    "console.state.not_arrived": "Not arrived yet",
+    "console.state.not_started": "Not started",
+    "console.state.in_call": "In a call",
+    "console.state.done": "Call finished",
+    "console.state.closed": "No call",
 }
 
 STRINGS: Final[Mapping[str, Mapping[str, str]]] = {"ko": KO, "en": EN}

@@ -60,6 +60,7 @@ _ERROR_TEXT = {
     413: "Request body too large",
     415: "Body must be application/json",
     422: "Invalid fields",
+    429: "Too many requests (e.g. unused call tickets)",
 }
 
 _SECURITY: dict[Access, list[dict[str, list[str]]]] = {

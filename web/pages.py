@@ -1,4 +1,5 @@
-"""Server-rendered pages: citizen booking, "my booking", staff console and interpreter home.
+"""Server-rendered pages: citizen booking, "my booking", the call page, staff console and the
+interpreter console.
 
 The pages are thin HTML shells. Every visible string goes through `web.i18n`; the data comes from
 the JSON API, fetched by plain ES modules under `/static/js/`. Nothing is inlined into `<script>`
@@ -181,7 +182,31 @@ async def booking_page(request: web.Request) -> web.Response:
         request,
         "booking.html",
         code=code.upper(),
-        page_data=page_data(settings, lang, code=code.upper()),
+        page_data=page_data(
+            settings, lang, code=code.upper(), join_early_minutes=settings.call_join_early_minutes
+        ),
+    )
+
+
+async def call_page(request: web.Request) -> web.Response:
+    """The caller's video call: camera check, waiting room, call. Like "my booking", the link
+    token stays in the URL fragment; the page trades it for a one-time WebSocket ticket."""
+    code = request.match_info.get("code", "")
+    if not _CODE_RE.match(code):
+        code = ""
+    settings = request.app[SETTINGS]
+    lang = request[PAGE_LANG]
+    return _render(
+        request,
+        "call.html",
+        code=code.upper(),
+        page_data=page_data(
+            settings,
+            lang,
+            code=code.upper(),
+            join_early_minutes=settings.call_join_early_minutes,
+            resume_window_s=settings.call_resume_window_seconds,
+        ),
     )
 
 
@@ -193,8 +218,19 @@ async def staff_page(request: web.Request) -> web.StreamResponse:
 
 @require_role(Role.INTERPRETER)
 async def interpreter_page(request: web.Request) -> web.StreamResponse:
-    """Interpreter home: today's reservations (read-only)."""
-    return _render(request, "interpreter.html")
+    """Interpreter console: today's reservations with their live call state, the ready/away
+    switch, and the call view when a caller is matched."""
+    settings = request.app[SETTINGS]
+    return _render(
+        request,
+        "interpreter.html",
+        page_data=page_data(
+            settings,
+            request[PAGE_LANG],
+            join_early_minutes=settings.call_join_early_minutes,
+            resume_window_s=settings.call_resume_window_seconds,
+        ),
+    )
 
 
 def setup_pages(app: web.Application) -> None:
@@ -211,6 +247,7 @@ def setup_pages(app: web.Application) -> None:
     app.router.add_get("/", index_page)
     app.router.add_get("/booking", booking_page)
     app.router.add_get("/booking/{code}", booking_page)
+    app.router.add_get("/call/{code}", call_page)
     app.router.add_get("/staff", staff_page)
     app.router.add_get("/interpreter", interpreter_page)
     app.router.add_static("/static/", STATIC, follow_symlinks=False)

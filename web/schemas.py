@@ -344,6 +344,25 @@ class CitizenCancelled(Out):
     status: ReservationStatus
 
 
+class CallRecordOut(Out):
+    """The latest call session of a reservation: times, wait and duration in seconds, who ended
+    it and why, and the mean frame rate each side received. Never SDP, candidates or tokens."""
+
+    caller_joined_at: datetime
+    matched_at: datetime | None
+    caller_media_at: datetime | None
+    interpreter_media_at: datetime | None
+    ended_at: datetime
+    wait_seconds: float
+    duration_seconds: float | None
+    ended_by: str
+    end_reason: str
+    caller_fps_avg: float | None
+    interpreter_fps_avg: float | None
+    interpreter_id: int | None  # who took the call (another one after a handover)
+    handed_over: bool
+
+
 class ReservationItem(Out):
     """One row of the staff and interpreter lists."""
 
@@ -361,6 +380,7 @@ class ReservationItem(Out):
     note: str | None
     interpreter_id: int
     interpreter_name: str
+    call: CallRecordOut | None = None  # the latest call session, once one has ended
 
 
 class ReservationList(Out):
@@ -580,3 +600,66 @@ class MeOut(Out):
 def hhmm(value: time) -> str:
     """A shift time the way the API writes it."""
     return _serialize_hhmm(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Calls (signaling)
+
+
+class CallTicketOut(Out):
+    """A one-time ticket for `GET {ws_path}?ticket=...`; request a fresh one for every socket."""
+
+    ticket: str
+    expires_in: int  # seconds
+    ws_path: str
+    slot_start: datetime
+    slot_end: datetime
+    join_from: datetime  # the waiting room opens (slot start minus the join window)
+
+
+class IceServerOut(Out):
+    """One entry for `new RTCPeerConnection({iceServers})`, passed as is."""
+
+    urls: list[str]
+    username: str | None = None
+    credential: str | None = None
+
+
+class VideoConstraintsOut(Out):
+    """What the pages ask `getUserMedia` for: enough for signing, light on the uplink."""
+
+    width: int = 640
+    height: int = 480
+    frameRate: int = 30  # the getUserMedia constraint's own spelling
+
+
+class CallConfigOut(Out):
+    ice_servers: list[IceServerOut]
+    video: VideoConstraintsOut
+
+
+class OpenCallOut(Out):
+    """An open session as this server process's signaling core sees it."""
+
+    session_id: str
+    reservation_id: int
+    state: Literal["waiting", "matched", "connected", "reconnecting"]
+    since: datetime
+    language: str
+    slot_start: datetime
+    assigned_interpreter_id: int
+    interpreter_id: int
+    waiting_status: Literal["interpreter_absent", "connecting"] | None
+    alerted: bool  # staff were told the interpreter is absent
+
+
+class InterpreterPresenceOut(Out):
+    interpreter_id: int
+    presence: str
+    connected: bool
+    session_id: str | None
+
+
+class StaffCallsOut(Out):
+    calls: list[OpenCallOut]
+    interpreters: list[InterpreterPresenceOut]

@@ -156,6 +156,8 @@ async def test_openapi_document_covers_every_route(client: Client) -> None:
         "/api/reservations",
         "/api/reservations/{code}",
         "/api/reservations/{code}/calendar.ics",
+        "/api/reservations/{code}/ticket",
+        "/api/call/config",
         "/api/openapi.json",
         "/api/me",
         "/api/staff/interpreters",
@@ -168,6 +170,7 @@ async def test_openapi_document_covers_every_route(client: Client) -> None:
         "/api/staff/reservations",
         "/api/staff/reservations/{id}/cancel",
         "/api/staff/reservations/{id}/no-show",
+        "/api/staff/calls",
         "/api/interpreter/reservations",
     }
     assert set(paths) == expected

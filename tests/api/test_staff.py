@@ -368,8 +368,10 @@ async def test_staff_book_for_a_phone_caller_and_list(client: Client) -> None:
         "note",
         "interpreter_id",
         "interpreter_name",
+        "call",
     }
     assert items[0]["channel"] == "phone" and items[0]["interpreter_name"] == "B"
+    assert items[0]["call"] is None  # no call has been made yet
 
     only_a = await client.get(
         "/api/staff/reservations", params={**params, "interpreter_id": str(a)}

@@ -15,8 +15,9 @@ import shutil
 import socket
 import threading
 import urllib.request
-from collections.abc import Coroutine, Iterator
+from collections.abc import Callable, Coroutine, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -162,13 +163,22 @@ class LiveServer:
         )
 
 
-async def _seed(app: web.Application) -> None:
+def office_hours(weekday: int) -> tuple[time, time]:
+    """The seeded interpreters' weekly shifts: 09-22 on weekdays, 09-18 at weekends."""
+    return time(9, 0), time(22, 0) if weekday < 5 else time(18, 0)
+
+
+async def _seed(
+    app: web.Application,
+    interpreters: tuple[SeedInterpreter, ...] = INTERPRETERS,
+    hours: Callable[[int], tuple[time, time]] = office_hours,
+) -> None:
     """Staff and interpreter accounts through `create_account`; shifts every day of the week."""
     async with app[SESSIONS]() as db, db.begin():
         await create_account(
             db, username=STAFF_USERNAME, display_name=STAFF_NAME, role=Role.STAFF, password=PASSWORD
         )
-        for seed in INTERPRETERS:
+        for seed in interpreters:
             account = await create_account(
                 db,
                 username=seed.username,
@@ -183,14 +193,37 @@ async def _seed(app: web.Application) -> None:
             interpreter.specialties = list(seed.specialties)
             interpreter.spoken_languages = ["ko"]
             for weekday in range(7):
+                start, end = hours(weekday)
                 db.add(
                     WeeklyShiftRow(
                         interpreter_id=interpreter.id,
                         weekday=weekday,
-                        start_time=time(9, 0),
-                        end_time=time(22, 0) if weekday < 5 else time(18, 0),
+                        start_time=start,
+                        end_time=end,
                     )
                 )
+
+
+@contextmanager
+def running_server(
+    template: Path,
+    directory: Path,
+    *,
+    interpreters: tuple[SeedInterpreter, ...] = INTERPRETERS,
+    hours: Callable[[int], tuple[time, time]] = office_hours,
+    **overrides: object,
+) -> Iterator[LiveServer]:
+    """A seeded live server on a copy of the migrated template, with settings `overrides`."""
+    path = directory / "signdesk.db"
+    shutil.copy(template, path)
+    app = create_app(make_settings(f"sqlite+aiosqlite:///{path}", **overrides))
+    server = LiveServer(app)
+    server.start()
+    try:
+        server.run(_seed(app, interpreters, hours))
+        yield server
+    finally:
+        server.stop()
 
 
 # Package scope, not session: while Playwright's sync API is alive it leaves its event loop set
@@ -199,16 +232,8 @@ async def _seed(app: web.Application) -> None:
 def live_server(
     sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
-    path = tmp_path_factory.mktemp("e2e") / "signdesk.db"
-    shutil.copy(sqlite_template, path)
-    app = create_app(make_settings(f"sqlite+aiosqlite:///{path}"))
-    server = LiveServer(app)
-    server.start()
-    try:
-        server.run(_seed(app))
+    with running_server(sqlite_template, tmp_path_factory.mktemp("e2e")) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="package")

@@ -12,6 +12,7 @@ const code = (pageData.code || "").toUpperCase();
 let catalog = { languages: [], topics: [], specialties: [] };
 let booking = null;
 let picker = null;
+let joinTimer = null;
 
 function tokenFromHash() {
   const params = new URLSearchParams(location.hash.replace(/^#/, ""));
@@ -34,6 +35,28 @@ function isChangeable(item) {
   return item.status === "booked" && new Date(item.start).getTime() > Date.now();
 }
 
+/**
+ * "Join the video call" while the booking is open for a call: from `join_early_minutes` before
+ * the start until the end (the same window the server enforces). The link keeps the token in
+ * the fragment. Before the window, a hint says when it opens.
+ */
+function renderJoin(item) {
+  const opensAt = new Date(item.start).getTime() - (pageData.join_early_minutes || 10) * 60_000;
+  const now = Date.now();
+  const booked = item.status === "booked";
+  const open = booked && now >= opensAt && now < new Date(item.end).getTime();
+  $("join-call").hidden = !open;
+  $("join-call-link").href = `/call/${encodeURIComponent(item.code)}#t=${encodeURIComponent(tokenFromHash())}`;
+  const hint = $("join-call-hint");
+  hint.hidden = !(booked && now < opensAt);
+  hint.textContent = t("manage.join_hint", { n: pageData.join_early_minutes || 10 });
+  clearTimeout(joinTimer);
+  // Show (or hide) the button by itself when the window opens (or closes); checked every minute.
+  if (booked && now < new Date(item.end).getTime()) {
+    joinTimer = setTimeout(() => booking && renderJoin(booking), 60_000);
+  }
+}
+
 function renderDetails(item) {
   replaceChildren(
     $("details-list"),
@@ -48,6 +71,7 @@ function renderDetails(item) {
     row(t("detail.note"), item.note),
     row(t("manage.interpreter"), item.interpreter_name || t("manage.interpreter_tbd")),
   );
+  renderJoin(item);
   const changeable = isChangeable(item);
   $("reschedule-open").hidden = !changeable;
   $("cancel-open").hidden = !changeable;
@@ -57,6 +81,7 @@ function renderDetails(item) {
 
 function showInvalid() {
   booking = null;
+  clearTimeout(joinTimer);
   $("manage-details").hidden = true;
   $("manage-invalid").hidden = false;
   $("manage-lookup").hidden = false;

@@ -1,0 +1,405 @@
+"""The aiohttp shell around `SignalingCore`: `GET /ws`, authentication, delivery, lifecycle.
+
+What happens where:
+- Before the upgrade the handler checks the Origin and authenticates: a caller by a one-time
+  ticket (`?ticket=`, see `signaling.tickets`), staff and interpreters by their session cookie.
+  A refusal is an HTTP error (401/403), never a socket.
+- Every call into the core happens under one `asyncio.Lock` held by `SignalingHub`, together with
+  publishing the decision's deliveries, so decisions are applied in the order they were made even
+  when a future Redis bus suspends in `publish`. With the in-process bus nothing inside the lock
+  suspends, so it is never contended and costs one uncontended acquire per message.
+- Each socket has its reader (the request handler) and one writer task that drains its bus
+  subscription. A close the core asks for ends the subscription; the writer first sends what was
+  queued (the `error` before a 4409), then closes with the code. A subscription that overflows
+  (`SlowConsumer`) closes its socket with 1013 at once.
+- Records go to `RecordWriter`'s queue; the database never stalls signaling.
+- Logs carry the connection id, message types and error codes; never SDP, candidates, tokens,
+  tickets or names (the access logger already drops query strings, where tickets travel).
+
+Per-socket memory matters (goal: at most 30 KiB per idle connection, `bench/ws_memory.py`):
+permessage-deflate is off (each zlib context costs hundreds of KiB and signaling frames are
+small), the 101 response gets no security headers (`signdesk.app`), and beyond aiohttp's own
+objects a socket holds its writer task, bus subscription, a `_Socket` and the core's records.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+from collections.abc import AsyncIterator, Callable, MutableMapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from signaling.bus import Bus, BusSubscription, InProcessBus, SlowConsumer
+from signaling.config import CoreConfig
+from signaling.core import SignalingCore
+from signaling.decisions import Decision
+from signaling.identities import Identity, StaffIdentity
+from signaling.protocol import (
+    CloseCode,
+    ErrorMessage,
+    IceServer,
+    ProtocolError,
+    ProtocolLimits,
+    encode,
+    parse_client_message,
+)
+from signaling.store import RecordWriter, interpreter_identity, load_interpreter
+from signaling.tickets import UpgradeRefusal, UpgradeRefused, consume_ticket
+from signdesk.appkeys import SESSIONS, SETTINGS
+from signdesk.db import utcnow
+from signdesk.settings import Settings
+from web.auth import current_user, origin_allowed
+from web.errors import json_error
+
+log = logging.getLogger(__name__)
+
+WS_PATH = "/ws"
+# How often the core's timers (hello timeout, resume window, handover grace, slot end) are checked.
+TICK_SECONDS = 1.0
+# How long closing one socket (flush, close frame, the peer's close frame) may take.
+CLOSE_TIMEOUT_SECONDS = 5.0
+# How long shutdown waits for the last records to reach the database.
+RECORD_FLUSH_SECONDS = 10.0
+# Queued records per allowed session: one record per session end, plus handovers.
+RECORDS_PER_SESSION = 4
+
+
+def new_conn_id() -> str:
+    """72 random bits: unguessable and short enough for every log line."""
+    return "c_" + secrets.token_urlsafe(9)
+
+
+def ice_servers_from(settings: Settings) -> tuple[IceServer, ...]:
+    """The configured STUN/TURN servers; a malformed entry fails at start-up, not in a browser."""
+    servers: list[IceServer] = []
+    for index, entry in enumerate(settings.ice_servers):
+        urls = entry.get("urls")
+        url_list = (urls,) if isinstance(urls, str) else tuple(urls or ())
+        username, credential = entry.get("username"), entry.get("credential")
+        if not url_list or not all(isinstance(u, str) and u for u in url_list):
+            raise ValueError(f"ice_servers[{index}] needs one or more `urls`")
+        if not isinstance(username, str | None) or not isinstance(credential, str | None):
+            raise ValueError(f"ice_servers[{index}]: username and credential must be strings")
+        servers.append(IceServer(urls=url_list, username=username, credential=credential))
+    return tuple(servers)
+
+
+def core_config(settings: Settings) -> CoreConfig:
+    return CoreConfig(
+        join_early=timedelta(minutes=settings.call_join_early_minutes),
+        handover_grace=timedelta(minutes=settings.call_handover_grace_minutes),
+        resume_window=timedelta(seconds=settings.call_resume_window_seconds),
+        hello_timeout=timedelta(seconds=settings.ws_hello_timeout_seconds),
+        max_overrun=timedelta(minutes=settings.call_max_overrun_minutes),
+        max_connections=settings.ws_max_connections,
+        max_sessions=settings.ws_max_sessions,
+        ice_servers=ice_servers_from(settings),
+    )
+
+
+def protocol_limits(settings: Settings) -> ProtocolLimits:
+    return ProtocolLimits(
+        max_message_bytes=settings.ws_max_message_bytes, max_sdp_chars=settings.ws_max_sdp_chars
+    )
+
+
+class ConnLog(logging.LoggerAdapter[logging.Logger]):
+    """Prefixes every line with the connection id."""
+
+    def process(self, msg: Any, kwargs: MutableMapping[str, Any]) -> tuple[Any, Any]:
+        extra = self.extra or {}
+        return f"[{extra.get('conn_id')}] {msg}", kwargs
+
+
+class _Socket:
+    """One open WebSocket as the shell sees it."""
+
+    __slots__ = ("close_code", "close_reason", "conn_id", "log", "writer", "ws")
+
+    def __init__(self, conn_id: str, ws: web.WebSocketResponse) -> None:
+        self.conn_id = conn_id
+        self.ws = ws
+        self.log = ConnLog(log, {"conn_id": conn_id})
+        self.writer: asyncio.Task[None] | None = None
+        self.close_code: int | None = None  # set once a close was asked for
+        self.close_reason = ""
+
+
+class SignalingHub:
+    """The shell's state: the core, the bus, the open sockets, the lock and the record writer."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        core: SignalingCore | None = None,
+        bus: Bus | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.settings = settings
+        self.core = core or SignalingCore(core_config(settings))
+        self.bus: Bus = bus or InProcessBus(queue_size=settings.ws_send_queue)
+        self.limits = protocol_limits(settings)
+        self.clock = clock
+        self.sockets: dict[str, _Socket] = {}
+        self.records: RecordWriter | None = None
+        self.closing = False
+        # Timers are checked at least this often: once a second, or finer when a test shrinks them.
+        self.tick_seconds = min(TICK_SECONDS, settings.ws_hello_timeout_seconds / 4)
+        self._lock = asyncio.Lock()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._ticker: asyncio.Task[None] | None = None
+
+    # -- lifecycle
+
+    def start(self, records: RecordWriter) -> None:
+        self.records = records
+        records.start()
+        self._ticker = asyncio.create_task(self._tick_loop(), name="signaling-tick")
+
+    async def shutdown(self) -> None:
+        """End every session (their records are queued) and close every socket with 1001."""
+        if self.closing:
+            return
+        self.closing = True
+        async with self._lock:
+            await self._apply(self.core.shutdown(self.clock()))
+        for sock in list(self.sockets.values()):  # also sockets the core never heard of
+            self._close(sock.conn_id, CloseCode.GOING_AWAY, "server shutting down")
+        writers = [s.writer for s in self.sockets.values() if s.writer is not None]
+        if writers:
+            await asyncio.wait(writers, timeout=CLOSE_TIMEOUT_SECONDS)
+        log.info("signaling shut down")
+
+    async def stop(self) -> None:
+        """After shutdown: stop the timers, store the last records, end the bus."""
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._ticker
+            self._ticker = None
+        for task in list(self._tasks):
+            task.cancel()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=CLOSE_TIMEOUT_SECONDS)
+        if self.records is not None:
+            await self.records.stop(RECORD_FLUSH_SECONDS)
+        await self.bus.close()
+
+    # -- one socket
+
+    async def serve(self, request: web.Request, identity: Identity) -> web.WebSocketResponse:
+        """Upgrade, register with the core, and read until the socket closes."""
+        ws = web.WebSocketResponse(
+            heartbeat=self.settings.ws_heartbeat_seconds,
+            max_msg_size=self.settings.ws_max_message_bytes,
+            timeout=CLOSE_TIMEOUT_SECONDS,
+            compress=False,
+        )
+        await ws.prepare(request)
+        if self.closing:  # shutdown began while this request was being authenticated
+            await ws.close(code=CloseCode.GOING_AWAY, message=b"server shutting down")
+            return ws
+        conn_id = new_conn_id()
+        while conn_id in self.sockets:  # pragma: no cover - 72 random bits
+            conn_id = new_conn_id()
+        sock = _Socket(conn_id, ws)
+        self.sockets[conn_id] = sock
+        subscription = self.bus.subscribe(conn_id, self._on_overflow)
+        sock.writer = asyncio.create_task(self._write(sock, subscription))
+        sock.log.info("open (%s)", identity.role.value)
+        try:
+            async with self._lock:
+                await self._apply(self.core.connect(conn_id, identity, self.clock()))
+            async for frame in ws:
+                if frame.type is not WSMsgType.TEXT and frame.type is not WSMsgType.BINARY:
+                    continue
+                try:
+                    await self._receive(sock, frame.data)
+                except Exception:  # a bug: drop this socket, keep the server and the others
+                    sock.log.exception("internal error; closing with 1011")
+                    sock.close_code = WSCloseCode.INTERNAL_ERROR
+                    sock.writer.cancel()
+                    await _close_ws(ws, WSCloseCode.INTERNAL_ERROR, "internal error")
+                    break
+        finally:
+            async with self._lock:
+                await self._apply(self.core.disconnect(conn_id, self.clock()))
+            self.sockets.pop(conn_id, None)
+            self.bus.unsubscribe(conn_id)
+            if sock.close_code is None:  # nothing left to say: the socket is gone
+                sock.writer.cancel()
+            await asyncio.wait([sock.writer], timeout=CLOSE_TIMEOUT_SECONDS)
+            sock.log.info("closed (code %s)", sock.close_code or ws.close_code)
+        return ws
+
+    async def _receive(self, sock: _Socket, raw: str | bytes) -> None:
+        message = parse_client_message(raw, self.limits)
+        if log.isEnabledFor(logging.DEBUG):  # checked first: this runs for every frame
+            if isinstance(message, ProtocolError):
+                sock.log.debug("refused frame: %s", message.code.value)
+            else:
+                sock.log.debug("received %s", message.type)
+        async with self._lock:
+            await self._apply(self.core.handle(sock.conn_id, message, self.clock()))
+
+    async def _write(self, sock: _Socket, subscription: BusSubscription) -> None:
+        """Send the connection's messages in order; then close it if the core asked to."""
+        ws = sock.ws
+        try:
+            async for payload in subscription:
+                await ws.send_str(payload)
+        except (SlowConsumer, ConnectionError):
+            return  # `_on_overflow` closes a slow socket; a reset one is already gone
+        if sock.close_code is not None and not ws.closed:
+            await _close_ws(ws, sock.close_code, sock.close_reason)
+
+    # -- applying decisions (call with the lock held)
+
+    async def _apply(self, decision: Decision) -> None:
+        encoded: dict[int, str] = {}  # one message to many sockets is encoded once
+        debug = log.isEnabledFor(logging.DEBUG)
+        for delivery in decision.deliveries:
+            message = delivery.message
+            payload = encoded.get(id(message))
+            if payload is None:
+                payload = encoded[id(message)] = encode(message)
+            if debug and isinstance(message, ErrorMessage):
+                log.debug("[%s] error %s about %s", delivery.conn_id, message.code, message.about)
+            await self.bus.publish(delivery.conn_id, payload)
+        if decision.records:
+            if self.records is None:
+                log.error("records emitted before the record writer started; dropped")
+            else:
+                for record in decision.records:
+                    self.records.put(record)
+        for close in decision.closes:
+            self._close(close.conn_id, close.code, close.reason)
+
+    def _close(self, conn_id: str, code: int, reason: str) -> None:
+        """Close after the messages already queued for the socket. Ids of sockets this process
+        does not hold are ignored (they are gone, or a later bus routes closes too)."""
+        sock = self.sockets.get(conn_id)
+        if sock is None:
+            return
+        if sock.close_code is None:
+            sock.close_code, sock.close_reason = code, reason
+        self.bus.unsubscribe(conn_id)  # the writer drains the queue, then closes
+
+    def _on_overflow(self, conn_id: str) -> None:
+        """The bus dropped a socket's queue: its writer may be stuck sending, so stop it and
+        close with 1013 without waiting for buffered data to drain."""
+        sock = self.sockets.get(conn_id)
+        if sock is None or sock.close_code is not None:
+            return
+        sock.close_code, sock.close_reason = CloseCode.TRY_AGAIN_LATER, "reading too slowly"
+        sock.log.warning("slow consumer; closing with 1013")
+        if sock.writer is not None:
+            sock.writer.cancel()
+        self._spawn(_close_ws(sock.ws, CloseCode.TRY_AGAIN_LATER, "reading too slowly", False))
+
+    def _spawn(self, coro: Any) -> None:
+        task: asyncio.Task[None] = asyncio.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- timers
+
+    async def _tick_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick_seconds)
+            try:
+                async with self._lock:
+                    await self._apply(self.core.tick(self.clock()))
+            except Exception:  # a bug in one tick must not stop the timers for good
+                log.exception("signaling tick failed")
+
+
+async def _close_ws(ws: web.WebSocketResponse, code: int, reason: str, drain: bool = True) -> None:
+    """Close with `code`, giving up (and dropping the transport) after CLOSE_TIMEOUT_SECONDS."""
+    if ws.closed:
+        return
+    with contextlib.suppress(TimeoutError, ConnectionError):
+        async with asyncio.timeout(CLOSE_TIMEOUT_SECONDS):
+            await ws.close(code=code, message=reason.encode()[:123], drain=drain)
+
+
+# ---------------------------------------------------------------------------------------------
+# aiohttp wiring
+
+HUB = web.AppKey("signaling_hub", SignalingHub)
+CORE = web.AppKey("signaling_core", SignalingCore)
+BUS: web.AppKey[Bus] = web.AppKey("signaling_bus")
+SOCKETS: web.AppKey[dict[str, _Socket]] = web.AppKey("signaling_sockets")
+
+
+def _refuse(status: int, code: str, message: str) -> web.Response:
+    log.info("ws upgrade refused: %s %s", status, code)
+    return json_error(status, code, message)
+
+
+async def _authenticate(request: web.Request, hub: SignalingHub) -> Identity | web.Response:
+    """The identity for this upgrade, or the HTTP refusal. A ticket wins over a cookie: a staff
+    member trying a caller's link in their own browser joins as that caller."""
+    ticket = request.query.get("ticket")
+    if ticket is not None:
+        try:
+            return await consume_ticket(request.app[SESSIONS], ticket, now=hub.clock())
+        except UpgradeRefused as refused:
+            if refused.reason is UpgradeRefusal.TICKET_INVALID:
+                return _refuse(401, "ticket_invalid", "the call ticket is unknown, used or expired")
+            return _refuse(403, "booking_closed", "this booking is no longer open for a call")
+    user = current_user(request)
+    if user is None:
+        return _refuse(401, "login_required", "log in, or open the call with a ticket")
+    if user.is_staff:
+        return StaffIdentity(account_id=user.account_id, display_name=user.display_name)
+    if user.interpreter_id is None:
+        return _refuse(403, "not_an_interpreter", "this account is not linked to an interpreter")
+    row = await load_interpreter(request.app[SESSIONS], user.interpreter_id)
+    if row is None or not row.active:
+        return _refuse(403, "interpreter_inactive", "this interpreter is not active")
+    return interpreter_identity(user.account_id, row)
+
+
+async def ws_handler(request: web.Request) -> web.StreamResponse:
+    """`GET /ws`: check the Origin, authenticate, then hand the socket to the hub."""
+    hub = request.app[HUB]
+    if not origin_allowed(request):
+        return _refuse(403, "bad_origin", "this origin may not open the call socket")
+    if hub.closing:
+        return _refuse(503, "shutting_down", "the server is restarting; try again")
+    if not web.WebSocketResponse().can_prepare(request):  # before a ticket is spent on it
+        return _refuse(400, "not_websocket", "this endpoint speaks WebSocket only")
+    identity = await _authenticate(request, hub)
+    if isinstance(identity, web.Response):
+        return identity
+    return await hub.serve(request, identity)
+
+
+def setup_signaling(app: web.Application) -> None:
+    """Register `GET /ws` and the hub's lifecycle (timers, record writer, shutdown)."""
+    hub = SignalingHub(app[SETTINGS])
+    app[HUB] = hub
+    app[CORE] = hub.core
+    app[BUS] = hub.bus
+    app[SOCKETS] = hub.sockets
+
+    async def signaling_ctx(app: web.Application) -> AsyncIterator[None]:
+        capacity = max(64, hub.settings.ws_max_sessions * RECORDS_PER_SESSION)
+        hub.start(RecordWriter(app[SESSIONS], capacity))
+        yield
+        await hub.shutdown()  # no-op when on_shutdown already ran
+        await hub.stop()
+
+    async def on_shutdown(_app: web.Application) -> None:
+        await hub.shutdown()
+
+    app.cleanup_ctx.append(signaling_ctx)
+    app.on_shutdown.append(on_shutdown)
+    app.router.add_get(WS_PATH, ws_handler, allow_head=False)

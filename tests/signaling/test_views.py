@@ -1,0 +1,45 @@
+"""`SignalingCore.calls()` and `.interpreters()`: what the staff console is shown."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from signaling.states import Presence, SessionState
+from tests.signaling.harness import CALLER, CALLER_B, INTERPRETER, SLOT, Harness
+
+
+def test_an_empty_core_has_no_calls() -> None:
+    h = Harness()
+    assert h.core.calls() == [] and h.core.interpreters() == []
+
+
+def test_each_state_reports_when_it_began() -> None:
+    h = Harness()
+    joined = SLOT - timedelta(minutes=2)
+    h.open("c2", CALLER_B, joined)
+    h.send("c2", joined, type="join")
+    sid = h.matched_pair(now=SLOT)
+    later = SLOT + timedelta(seconds=30)
+    for conn in ("c1", "i1"):
+        h.send(conn, later, type="media", session_id=sid, state="connected")
+
+    waiting, connected = sorted(h.core.calls(), key=lambda c: c.reservation_id, reverse=True)
+    assert (waiting.reservation_id, waiting.state, waiting.since) == (
+        CALLER_B.reservation_id,
+        SessionState.WAITING,
+        joined,
+    )
+    assert waiting.waiting_status == "interpreter_absent"
+    assert (connected.state, connected.since) == (SessionState.CONNECTED, later)
+    assert connected.interpreter_id == connected.assigned_interpreter_id == 1
+
+    dropped = later + timedelta(seconds=5)
+    h.disconnect("c1", dropped)
+    [call] = [c for c in h.core.calls() if c.session_id == sid]
+    assert (call.state, call.since) == (SessionState.RECONNECTING, dropped)
+
+    [interpreter] = h.core.interpreters()
+    assert interpreter.interpreter_id == INTERPRETER.interpreter_id
+    assert (interpreter.presence, interpreter.connected) == (Presence.IN_SESSION, True)
+    assert interpreter.session_id == sid
+    assert CALLER.reservation_id in {c.reservation_id for c in h.core.calls()}

@@ -1,0 +1,166 @@
+// The call view shared by the caller's page and the interpreter console (`_call_view.html`): the
+// other signer large, the self view small, the connection state in words AND colour, the received
+// frame rate, and hang-up with a confirm step. Nothing here relies on sound.
+import { confirmInline, focusOn } from "./dom.js";
+import { t } from "./i18n.js";
+
+// Received frame rate below POOR_FPS for POOR_AFTER polls in a row shows "poor connection";
+// it clears again at GOOD_FPS (the gap keeps the label from flickering).
+const POOR_FPS = 12;
+const GOOD_FPS = 18;
+const POOR_AFTER = 3;
+
+const baseTitle = document.title;
+let flashTimer = null;
+
+function stopFlash() {
+  clearInterval(flashTimer);
+  flashTimer = null;
+}
+
+/** Put a state in front of the window title ("● In call · Video call · SignDesk"). */
+export function setTitle(key) {
+  stopFlash();
+  document.title = key ? `${t(key)} · ${baseTitle}` : baseTitle;
+}
+
+/**
+ * Like setTitle, but while the page is in the background the title blinks, so the change shows
+ * in the tab strip or task bar of someone looking at another window.
+ */
+export function flashTitle(key, thenKey = key) {
+  setTitle(thenKey);
+  if (!document.hidden) return;
+  let on = false;
+  flashTimer = setInterval(() => {
+    on = !on;
+    document.title = `${t(on ? key : thenKey)} · ${baseTitle}`;
+  }, 1000);
+  document.addEventListener("visibilitychange", () => setTitle(thenKey), { once: true });
+}
+
+/** A short vibration where phones support it: a signal that needs neither sound nor looking. */
+export function buzz() {
+  try {
+    if (navigator.vibrate) navigator.vibrate([200, 100, 200]);
+  } catch {
+    // not allowed here (no user gesture yet): the visible changes remain
+  }
+}
+
+const STATE_OF = {
+  new: "connecting",
+  connecting: "connecting",
+  connected: "connected",
+  disconnected: "reconnecting",
+  failed: "reconnecting",
+};
+
+export function createCallView({ onHangup }) {
+  const $ = (id) => document.getElementById(id);
+  const root = $("call-view");
+  const remote = $("remote-video");
+  const self = $("self-video");
+  const hangup = $("hangup");
+  let state = "connecting";
+  let low = 0;
+  let asking = false;
+
+  function render(detailKey, params = {}) {
+    const box = $("call-state");
+    if (box.dataset.state !== state) {
+      box.dataset.state = state;
+      $("call-state-text").textContent = t(`video.state.${state}`);
+    }
+    $("call-detail").textContent = detailKey ? t(detailKey, params) : "";
+  }
+
+  // A word of explanation where it helps; "connected" and "ended" speak for themselves.
+  function setState(next, detailKey = ["connected", "ended"].includes(next) ? "" : `video.detail.${next}`, params = {}) {
+    state = next;
+    render(detailKey, params);
+    const title = { connecting: "title.connecting", connected: "title.in_call", poor: "title.in_call", reconnecting: "title.reconnecting", ended: "title.ended" }[next];
+    setTitle(title);
+  }
+
+  hangup.addEventListener("click", async () => {
+    if (asking) return;
+    asking = true;
+    const yes = await confirmInline($("call-actions"), {
+      question: t("video.hangup_question"),
+      yes: t("video.hangup_yes"),
+      no: t("video.hangup_no"),
+      returnFocus: hangup,
+    });
+    asking = false;
+    if (yes) onHangup();
+  });
+
+  return {
+    get state() {
+      return state;
+    },
+
+    show({ peerName, stream }) {
+      root.hidden = false;
+      document.body.classList.add("in-call");
+      remote.setAttribute("aria-label", t("video.remote_label", { name: peerName || "" }));
+      $("call-view-heading").textContent = peerName ? t("video.with", { name: peerName }) : t("video.heading_plain");
+      self.srcObject = stream || null;
+      $("call-fps").textContent = t("video.fps_none");
+      low = 0;
+      setState("connecting");
+      focusOn($("call-view-heading"));
+    },
+
+    setRemote(stream) {
+      if (remote.srcObject !== stream) remote.srcObject = stream;
+    },
+
+    setSelf(stream) {
+      self.srcObject = stream || null;
+    },
+
+    /** RTCPeerConnection.connectionState -> connecting | connected | reconnecting. */
+    connection(pcState) {
+      const next = STATE_OF[pcState];
+      if (!next) return;
+      if (next === "connected" && state === "poor") return; // stays poor until the fps recovers
+      low = 0;
+      setState(next);
+    },
+
+    /** The other member's socket dropped; their place is kept for `seconds`. */
+    peerAway(seconds) {
+      setState("reconnecting", "video.detail.peer_away", { s: seconds });
+    },
+
+    fps(value) {
+      if (value === null || value === undefined) return;
+      $("call-fps").textContent = t("video.fps", { fps: Math.round(value) });
+      if (state === "connected" && value < POOR_FPS) {
+        low += 1;
+        if (low >= POOR_AFTER) setState("poor");
+      } else if (state === "poor" && value >= GOOD_FPS) {
+        low = 0;
+        setState("connected");
+      } else if (value >= POOR_FPS) {
+        low = 0;
+      }
+    },
+
+    ended() {
+      setState("ended");
+    },
+
+    hide() {
+      root.hidden = true;
+      document.body.classList.remove("in-call");
+      remote.srcObject = null;
+      self.srcObject = null;
+      const box = $("call-actions").querySelector(".inline-confirm");
+      if (box) box.remove();
+      asking = false;
+    },
+  };
+}

@@ -1,0 +1,229 @@
+// One call's media: an RTCPeerConnection per negotiation, offer/answer/ICE over the signaling
+// socket, the video sender tuned for signing, and what this page receives (frames per second).
+//
+// The interpreter's page is the offerer (docs/protocol.md). Every offer is a fresh
+// RTCPeerConnection pair: after `peer_status: reconnected`, or when the media fails, the offerer
+// makes a new connection and offer, and the answerer drops its old one and answers.
+
+const STATS_EVERY_MS = 1000; // the visible frame rate
+const REPORT_EVERY_MS = 5000; // `stats` to the server, for the session record
+const FAILED_RETRY_MS = 2000; // the offerer starts over this long after `failed`
+const MAX_RETRIES = 2; // ... this many times, then hangs up with `media_failed`
+
+/**
+ * Prefer keeping the frame rate over the resolution when bandwidth or CPU run short: moving
+ * hands at 25-30 fps matter more to signing than sharp edges. Browsers that do not support it
+ * (or a stream without encodings yet) keep their defaults.
+ */
+async function tuneVideoSender(sender) {
+  if (!sender || !sender.track || sender.track.kind !== "video") return;
+  try {
+    const params = sender.getParameters();
+    params.degradationPreference = "maintain-framerate";
+    for (const encoding of params.encodings || []) encoding.maxFramerate = 30;
+    await sender.setParameters(params);
+  } catch (error) {
+    console.debug("video sender kept its defaults:", error && error.name);
+  }
+}
+
+export class PeerCall {
+  /**
+   * @param {object} o
+   * @param {string} o.sessionId
+   * @param {"offerer"|"answerer"} o.role
+   * @param {RTCIceServer[]} o.iceServers  from `matched`, passed to RTCPeerConnection as is
+   * @param {MediaStream|null} o.stream  the local camera
+   * @param {(message: object) => boolean} o.send  signaling send
+   * @param {(stream: MediaStream) => void} o.onRemoteStream
+   * @param {(state: string) => void} o.onState  RTCPeerConnection.connectionState
+   * @param {(stats: {fps: number|null, width: number, height: number}) => void} o.onStats
+   * @param {() => void} o.onGiveUp  the media never connected: the page hangs up (media_failed)
+   */
+  constructor(o) {
+    Object.assign(this, o);
+    this.pc = null;
+    this.pendingIce = [];
+    this.queue = Promise.resolve();
+    this.retries = 0;
+    this.closed = false;
+    this.reported = ""; // the last `media` state sent for this connection
+    this.last = null; // {framesDecoded, at} from the previous stats poll
+    this.samples = []; // fps samples since the last report
+    this.statsTimer = setInterval(() => this.#poll(), STATS_EVERY_MS);
+    this.reportTimer = setInterval(() => this.#report(), REPORT_EVERY_MS);
+  }
+
+  /** The offerer starts negotiating; the answerer waits for the offer. */
+  start() {
+    if (this.role === "offerer") this.#offer();
+  }
+
+  /** The other member came back (or we did): negotiate again from scratch. */
+  restart() {
+    this.retries = 0;
+    if (this.role === "offerer") this.#offer();
+    else this.#newPeer(); // drop the old connection and wait for the new offer
+  }
+
+  /** A relayed `offer`, `answer` or `ice` for this session; handled one at a time, in order. */
+  handle(message) {
+    this.queue = this.queue.then(() => this.#handle(message));
+    return this.queue;
+  }
+
+  async #handle(message) {
+    if (this.closed || message.session_id !== this.sessionId) return;
+    try {
+      if (message.type === "offer" && this.role === "answerer") {
+        const pc = this.#newPeer();
+        await pc.setRemoteDescription({ type: "offer", sdp: message.sdp });
+        this.#addLocalTracks(pc);
+        await pc.setLocalDescription(await pc.createAnswer());
+        await this.#flushIce(pc);
+        this.send({ type: "answer", session_id: this.sessionId, sdp: pc.localDescription.sdp });
+        for (const sender of pc.getSenders()) await tuneVideoSender(sender);
+      } else if (message.type === "answer" && this.role === "offerer" && this.pc) {
+        if (this.pc.signalingState !== "have-local-offer") return; // a stale answer
+        await this.pc.setRemoteDescription({ type: "answer", sdp: message.sdp });
+        await this.#flushIce(this.pc);
+        for (const sender of this.pc.getSenders()) await tuneVideoSender(sender);
+      } else if (message.type === "ice") {
+        if (!message.candidate) return; // end of candidates: nothing to do for trickle ICE
+        if (this.pc && this.pc.remoteDescription) await this.#addIce(this.pc, message.candidate);
+        else this.pendingIce.push(message.candidate);
+      }
+    } catch (error) {
+      console.warn("negotiation step failed:", error && error.name);
+    }
+  }
+
+  /** Another camera was chosen: swap the track without renegotiating. */
+  async replaceStream(stream) {
+    this.stream = stream;
+    if (!this.pc || !stream) return;
+    const track = stream.getVideoTracks()[0];
+    const sender = this.pc.getSenders().find((s) => s.track && s.track.kind === "video");
+    if (sender && track) await sender.replaceTrack(track);
+  }
+
+  close() {
+    this.closed = true;
+    clearInterval(this.statsTimer);
+    clearInterval(this.reportTimer);
+    clearTimeout(this.retryTimer);
+    if (this.pc) this.pc.close();
+    this.pc = null;
+  }
+
+  // --- internals
+
+  #newPeer() {
+    if (this.pc) this.pc.close();
+    this.pendingIce = [];
+    this.reported = "";
+    this.last = null;
+    const pc = new RTCPeerConnection({ iceServers: this.iceServers || [] });
+    this.pc = pc;
+    pc.addEventListener("icecandidate", (event) => {
+      if (pc !== this.pc) return;
+      this.send({ type: "ice", session_id: this.sessionId, candidate: event.candidate ? event.candidate.toJSON() : null });
+    });
+    pc.addEventListener("track", (event) => {
+      if (pc !== this.pc) return;
+      this.onRemoteStream(event.streams[0] || new MediaStream([event.track]));
+    });
+    pc.addEventListener("connectionstatechange", () => {
+      if (pc !== this.pc) return;
+      this.#connectionChanged(pc);
+    });
+    this.onState("connecting");
+    return pc;
+  }
+
+  #addLocalTracks(pc) {
+    if (!this.stream) return;
+    for (const track of this.stream.getVideoTracks()) pc.addTrack(track, this.stream);
+  }
+
+  async #offer() {
+    if (this.closed) return;
+    const pc = this.#newPeer();
+    this.#addLocalTracks(pc);
+    if (!this.stream) pc.addTransceiver("video", { direction: "recvonly" });
+    try {
+      await pc.setLocalDescription(await pc.createOffer());
+      this.send({ type: "offer", session_id: this.sessionId, sdp: pc.localDescription.sdp });
+    } catch (error) {
+      console.warn("could not make an offer:", error && error.name);
+    }
+  }
+
+  async #flushIce(pc) {
+    const queued = this.pendingIce;
+    this.pendingIce = [];
+    for (const candidate of queued) await this.#addIce(pc, candidate);
+  }
+
+  async #addIce(pc, candidate) {
+    try {
+      await pc.addIceCandidate(candidate);
+    } catch {
+      // A candidate of an older connection (its ufrag no longer matches): ignore it.
+    }
+  }
+
+  #connectionChanged(pc) {
+    const state = pc.connectionState;
+    this.onState(state);
+    if (["connected", "disconnected", "failed"].includes(state) && this.reported !== state) {
+      this.reported = state;
+      this.send({ type: "media", session_id: this.sessionId, state });
+    }
+    if (state === "connected") this.retries = 0;
+    if (state === "failed" && this.role === "offerer") {
+      if (this.retries >= MAX_RETRIES) {
+        this.onGiveUp();
+        return;
+      }
+      this.retries += 1;
+      this.retryTimer = setTimeout(() => this.#offer(), FAILED_RETRY_MS);
+    }
+  }
+
+  /** Received frames per second from `framesDecoded` deltas (framesPerSecond as a fallback). */
+  async #poll() {
+    const pc = this.pc;
+    if (!pc || pc.connectionState === "closed") return;
+    let inbound = null;
+    try {
+      const report = await pc.getStats();
+      for (const stat of report.values()) {
+        if (stat.type === "inbound-rtp" && stat.kind === "video") inbound = stat;
+      }
+    } catch {
+      return;
+    }
+    if (!inbound || pc !== this.pc) return;
+    const now = inbound.timestamp;
+    let fps = null;
+    if (this.last && now > this.last.at) {
+      fps = ((inbound.framesDecoded - this.last.framesDecoded) * 1000) / (now - this.last.at);
+    } else if (typeof inbound.framesPerSecond === "number") {
+      fps = inbound.framesPerSecond;
+    }
+    this.last = { framesDecoded: inbound.framesDecoded || 0, at: now };
+    if (fps !== null && Number.isFinite(fps)) {
+      fps = Math.max(0, Math.min(240, fps));
+      if (pc.connectionState === "connected") this.samples.push(fps);
+    }
+    this.onStats({ fps, width: inbound.frameWidth || 0, height: inbound.frameHeight || 0 });
+  }
+
+  #report() {
+    if (!this.samples.length) return;
+    const mean = this.samples.reduce((a, b) => a + b, 0) / this.samples.length;
+    this.samples = [];
+    this.send({ type: "stats", session_id: this.sessionId, fps_received: Math.round(mean * 10) / 10 });
+  }
+}
