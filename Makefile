@@ -54,9 +54,12 @@ typecheck: install-dev
 test: install-dev browser lint typecheck
 	$(VENV)/bin/pytest -q
 
-bench: install-dev
+bench: install-dev browser
 	$(PY) -m bench.availability
 	$(PY) -m bench.booking_race
+	$(PY) -m bench.signaling_relay
+	$(PY) -m bench.ws_memory
+	$(PY) -m bench.call_media
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
