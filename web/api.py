@@ -242,20 +242,8 @@ def _view(r: store.ReservationRecord, settings: Settings) -> ReservationView:
 
 def _item(r: store.ReservationRecord, settings: Settings) -> ReservationItem:
     return ReservationItem(
-        id=r.id,
-        code=r.code,
-        start=_local(r.start, settings),
-        end=_local(r.end, settings),
-        language=r.language,
-        specialty=r.specialty,
-        topic=r.topic,
-        status=r.status,
-        channel=r.channel,
-        name=r.name,
-        contact=r.contact,
-        note=r.note,
+        **_view(r, settings).model_dump(),
         interpreter_id=r.interpreter_id,
-        interpreter_name=r.interpreter_name,
         call=None if r.call is None else _call_record(r.call, settings),
     )
 
@@ -669,12 +657,15 @@ async def staff_calls(request: web.Request) -> web.StreamResponse:
                     interpreter_id=c.interpreter_id,
                     waiting_status=c.waiting_status,
                     alerted=c.alerted,
+                    handover_candidates=list(c.handover_candidates),
                 )
                 for c in core.calls()
             ],
             interpreters=[
                 InterpreterPresenceOut(
                     interpreter_id=i.interpreter_id,
+                    display_name=i.display_name,
+                    languages=list(i.languages),
                     presence=i.presence.value,
                     connected=i.connected,
                     session_id=i.session_id,

@@ -363,23 +363,10 @@ class CallRecordOut(Out):
     handed_over: bool
 
 
-class ReservationItem(Out):
-    """One row of the staff and interpreter lists."""
+class ReservationItem(ReservationView):
+    """One row of the staff and interpreter lists: the citizen's view plus who and how it went."""
 
-    id: int
-    code: str
-    start: datetime
-    end: datetime
-    language: str
-    specialty: str | None
-    topic: str
-    status: ReservationStatus
-    channel: Channel
-    name: str
-    contact: str | None
-    note: str | None
     interpreter_id: int
-    interpreter_name: str
     call: CallRecordOut | None = None  # the latest call session, once one has ended
 
 
@@ -651,10 +638,13 @@ class OpenCallOut(Out):
     interpreter_id: int
     waiting_status: Literal["interpreter_absent", "connecting"] | None
     alerted: bool  # staff were told the interpreter is absent
+    handover_candidates: list[int]  # whom a `staff_handover` would be accepted for, now
 
 
 class InterpreterPresenceOut(Out):
     interpreter_id: int
+    display_name: str
+    languages: list[str]  # sign-language codes
     presence: str
     connected: bool
     session_id: str | None
