@@ -329,10 +329,11 @@ def markdown(report: dict[str, Any]) -> str:
     lines += [
         "What the ratios measure: the bare relay forwards each frame's bytes to the other socket. "
         "SignDesk parses and validates each frame (pydantic), runs the core's membership and "
-        "state rules, builds and encodes the relayed message, and hands it to the peer's writer "
-        "task through the bus: about 2-3x the bare relay's server CPU per message. With one "
-        "client process and a closed loop, throughput follows latency, which follows that CPU "
-        "per message; the machine is shared, so compare rows of the same run only.",
+        "state rules, builds and encodes the relayed message (orjson), and writes it to the "
+        "peer's socket: directly when nothing is queued for it and its transport has flushed, "
+        "otherwise through the bus and the peer's writer task. With one client process and a "
+        "closed loop, throughput follows latency, which follows the server CPU per message; the "
+        "machine is shared (see the load average), so compare rows of the same run only.",
         "",
         f"Load average before/after: {report['load_average_before']} / "
         f"{report['load_average_after']}. Python {report['python']} on {report['platform']}, "

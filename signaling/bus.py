@@ -87,6 +87,12 @@ class InProcessSubscription:
     def pending(self) -> int:
         return len(self._pending)
 
+    @property
+    def idle(self) -> bool:
+        """Open, with nothing waiting: a message written straight to the socket now cannot
+        overtake one published before it (the shell's direct path for relayed frames)."""
+        return not self._pending and not self._ended and not self._overflowed
+
     def offer(self, payload: str) -> None:
         if self._ended or self._overflowed:
             return

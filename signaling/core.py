@@ -25,10 +25,13 @@ from signaling.identities import CallerIdentity, Identity, InterpreterIdentity, 
 from signaling.pairing import FreeInterpreter, choose_substitute, join_refusal
 from signaling.protocol import (
     Answer,
+    CallerLeft,
+    CallerWaiting,
     ClientMessage,
     CloseCode,
     Ended,
     ErrorCode,
+    HandedOver,
     Hangup,
     Hello,
     Ice,
@@ -116,12 +119,15 @@ class SignalingCore:
         return sorted(
             (
                 InterpreterView(
-                    interpreter_id=party.key[1],
+                    interpreter_id=party.identity.interpreter_id,
+                    display_name=party.identity.display_name,
+                    languages=tuple(sorted(party.identity.languages)),
                     presence=party.presence,
                     connected=party.conn_id is not None,
                     session_id=party.session_id,
                 )
                 for party in self._roster.interpreters()
+                if isinstance(party.identity, InterpreterIdentity)
             ),
             key=lambda v: v.interpreter_id,
         )
@@ -460,6 +466,30 @@ class SignalingCore:
             if now >= session.slot_start and not session.alerted:
                 session.alerted = True
                 self._tell_staff(_alert(session, "interpreter_absent"), decision)
+        self._tell_interpreters_who_waits(decision)
+
+    def _tell_interpreters_who_waits(self, decision: Decision) -> None:
+        """`caller_waiting` to the live socket of each waiting caller's interpreter (once per
+        socket), and `caller_left` to it once the caller is no longer waiting for them."""
+        for session in self._sessions.values():
+            if session.state is SessionState.WAITING:  # the caller's socket is up
+                interpreter = self._roster.interpreter(session.interpreter_id)
+                conn_id = interpreter.conn_id if interpreter is not None else None
+                if conn_id is not None and conn_id != session.waiting_told:
+                    waiting = CallerWaiting(
+                        reservation_id=session.reservation_id, since=session.caller_joined_at
+                    )
+                    decision.send(conn_id, waiting)
+                session.waiting_told = conn_id
+            elif not session.is_matched:  # the caller's socket dropped
+                self._caller_left(session, decision)
+
+    def _caller_left(self, session: Session, decision: Decision, keep: str | None = None) -> None:
+        """Tell the interpreter told `caller_waiting` that it is over (unless they are `keep`,
+        who is about to get `matched` instead)."""
+        told, session.waiting_told = session.waiting_told, None
+        if told is not None and told != keep and self._roster.connection(told) is not None:
+            decision.send(told, CallerLeft(reservation_id=session.reservation_id))
 
     def _substitute_for(self, session: Session) -> Party | None:
         spoken_for = frozenset(
@@ -487,6 +517,7 @@ class SignalingCore:
         decision: Decision,
     ) -> None:
         to_id = target.key[1]
+        from_id = session.interpreter_id
         decision.records.append(
             HandoverRecord(
                 session_id=session.session_id,
@@ -501,12 +532,23 @@ class SignalingCore:
         session.interpreter_id = to_id
         session.handed_over = True
         self._match(session, target, now, decision)
+        self._tell_staff(
+            HandedOver(
+                session_id=session.session_id,
+                reservation_id=session.reservation_id,
+                from_interpreter_id=from_id,
+                to_interpreter_id=to_id,
+                by="staff" if by is Actor.STAFF else "system",
+            ),
+            decision,
+        )
 
     def _match(
         self, session: Session, interpreter: Party, now: datetime, decision: Decision
     ) -> None:
         interpreter.presence = move_presence(interpreter.presence, Presence.IN_SESSION)
         session.move(SessionState.MATCHED)
+        self._caller_left(session, decision, keep=interpreter.conn_id)
         session.matched_at = now
         session.interpreter_name = interpreter.identity.display_name
         interpreter.session_id = session.session_id
@@ -537,6 +579,7 @@ class SignalingCore:
                 self._echo_presence(member, decision)
         if session.alerted:
             self._tell_staff(_alert(session, "resolved"), decision)
+        self._caller_left(session, decision)
         del self._sessions[session.session_id]
 
     def _dropped_side(self, session: Session, now: datetime) -> Side | None:
@@ -578,6 +621,21 @@ class SignalingCore:
             interpreter_id=session.interpreter_id,
             waiting_status=session.waiting_status,
             alerted=session.alerted,
+            handover_candidates=self._handover_candidates(session),
+        )
+
+    def _handover_candidates(self, session: Session) -> tuple[int, ...]:
+        """The interpreters `staff_handover` would accept for this session now."""
+        if session.state is not SessionState.WAITING:
+            return ()
+        return tuple(
+            sorted(
+                party.identity.interpreter_id
+                for party in self._roster.interpreters()
+                if isinstance(party.identity, InterpreterIdentity)
+                and party.is_free
+                and _speaks(party, session.language)
+            )
         )
 
     def _session_of(self, party: Party) -> Session | None:
@@ -615,6 +673,7 @@ class SignalingCore:
         offerer = side is Side.INTERPRETER
         return Matched(
             session_id=session.session_id,
+            reservation_id=session.reservation_id,
             peer_name=session.caller_name if offerer else session.interpreter_name or "",
             role_in_session="offerer" if offerer else "answerer",
             ice_servers=self.config.ice_servers,
@@ -625,7 +684,7 @@ class SignalingCore:
             echo = PresenceEcho(state=party.presence, reason=party.away_reason)
             decision.send(party.conn_id, echo)
 
-    def _tell_staff(self, alert: StaffAlert, decision: Decision) -> None:
+    def _tell_staff(self, alert: StaffAlert | HandedOver, decision: Decision) -> None:
         for conn in self._roster.staff_connections():
             decision.send(conn.conn_id, alert)
 

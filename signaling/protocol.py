@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from typing import Annotated, Any, Final, Literal, NoReturn
 
+import orjson
 from pydantic import (
     AwareDatetime,
     BaseModel,
@@ -281,6 +282,7 @@ class Matched(_ServerModel):
 
     type: Literal["matched"] = "matched"
     session_id: str
+    reservation_id: int  # the booking this session is for (both sides)
     peer_name: str
     role_in_session: Literal["offerer", "answerer"]
     ice_servers: tuple[IceServer, ...] = ()
@@ -339,6 +341,33 @@ class StaffAlert(_ServerModel):
     slot_start: AwareDatetime
 
 
+class CallerWaiting(_ServerModel):
+    """To the interpreter of a waiting caller who is not ready (away, or in another call)."""
+
+    type: Literal["caller_waiting"] = "caller_waiting"
+    reservation_id: int
+    since: AwareDatetime  # when the caller joined the waiting room
+
+
+class CallerLeft(_ServerModel):
+    """To that interpreter: the caller is no longer waiting for them (left, dropped, handed over
+    to another interpreter, or the slot ended)."""
+
+    type: Literal["caller_left"] = "caller_left"
+    reservation_id: int
+
+
+class HandedOver(_ServerModel):
+    """To staff: a waiting caller was handed to another interpreter (by staff or the system)."""
+
+    type: Literal["handed_over"] = "handed_over"
+    session_id: str
+    reservation_id: int
+    from_interpreter_id: int
+    to_interpreter_id: int
+    by: Literal["staff", "system"]
+
+
 class ErrorMessage(_ServerModel):
     """An invalid or refused message; nothing changed and the connection stays open."""
 
@@ -359,6 +388,9 @@ ServerMessage = (
     | Ended
     | PresenceEcho
     | StaffAlert
+    | CallerWaiting
+    | CallerLeft
+    | HandedOver
     | ErrorMessage
 )
 SERVER_ADAPTER: Final[TypeAdapter[ServerMessage]] = TypeAdapter(
@@ -366,8 +398,27 @@ SERVER_ADAPTER: Final[TypeAdapter[ServerMessage]] = TypeAdapter(
 )
 
 
+def _relay_fields(message: ServerMessage) -> dict[str, Any]:
+    fields = dict(message.__dict__)
+    candidate = fields.get("candidate")
+    if candidate is not None:
+        fields["candidate"] = candidate.__dict__
+    return fields
+
+
+# The relayed messages run once per forwarded frame: their fields are plain strings, ints and
+# None (no enums or datetimes, whose JSON forms differ between orjson and pydantic), so orjson
+# writes exactly what `model_dump_json` would, at a third of the cost.
+_RELAYED: Final = frozenset[type[BaseModel]]((PeerIce, PeerOffer, PeerAnswer))
+
+
 def encode(message: ServerMessage) -> str:
     """Serialize a server message; every field is present (`null` where empty)."""
+    if type(message) in _RELAYED:
+        try:
+            return orjson.dumps(_relay_fields(message)).decode()
+        except orjson.JSONEncodeError:  # e.g. a lone surrogate: let pydantic decide
+            pass
     return message.model_dump_json()
 
 
@@ -399,14 +450,19 @@ def _load_object(raw: str | bytes) -> Any:
 
 
 def _encoded_size(raw: str | bytes) -> int:
-    return len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "surrogatepass"))
+    if isinstance(raw, bytes) or raw.isascii():  # ASCII: one byte a character, no copy
+        return len(raw)
+    return len(raw.encode("utf-8", "surrogatepass"))
+
+
+_DEFAULT_LIMITS: Final = ProtocolLimits()
 
 
 def parse_client_message(
     raw: str | bytes, limits: ProtocolLimits | None = None
 ) -> ClientMessage | ProtocolError:
     """Turn one WebSocket frame into a client message, or a `ProtocolError`. Never raises."""
-    limits = limits or ProtocolLimits()
+    limits = limits or _DEFAULT_LIMITS
     if isinstance(raw, str) and len(raw) > limits.max_message_bytes:
         return ProtocolError(ErrorCode.TOO_LARGE, "message is over the size limit")
     if _encoded_size(raw) > limits.max_message_bytes:
@@ -457,12 +513,13 @@ def _describe(kind: str, exc: ValidationError) -> str:
 
 
 def _within_limits(message: ClientMessage, limits: ProtocolLimits) -> ClientMessage | ProtocolError:
-    if isinstance(message, Offer | Answer) and len(message.sdp) > limits.max_sdp_chars:
+    # Exact type checks (the models have no subclasses): this runs for every frame.
+    if type(message) is Ice:
+        candidate = message.candidate
+        if candidate is not None and len(candidate.candidate) > limits.max_candidate_chars:
+            return ProtocolError(ErrorCode.INVALID, "invalid `ice` message: candidate too long")
+    elif (type(message) is Offer or type(message) is Answer) and len(
+        message.sdp
+    ) > limits.max_sdp_chars:
         return ProtocolError(ErrorCode.INVALID, f"invalid `{message.type}` message: sdp too long")
-    if (
-        isinstance(message, Ice)
-        and message.candidate is not None
-        and len(message.candidate.candidate) > limits.max_candidate_chars
-    ):
-        return ProtocolError(ErrorCode.INVALID, "invalid `ice` message: candidate too long")
     return message

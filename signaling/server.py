@@ -12,6 +12,11 @@ What happens where:
   subscription. A close the core asks for ends the subscription; the writer first sends what was
   queued (the `error` before a 4409), then closes with the code. A subscription that overflows
   (`SlowConsumer`) closes its socket with 1013 at once.
+- Direct path (`_send_direct`): a decision of exactly one delivery (every relayed offer, answer
+  and ice) to a socket of this process whose queue is empty and whose transport has flushed is
+  written by the sender's reader at once, without waking the peer's writer task: order holds
+  (nothing is queued ahead of it) and the write cannot wait. Anything else goes through the bus,
+  so a reader that falls behind still fills its transport, then its queue, and gets 1013.
 - Records go to `RecordWriter`'s queue; the database never stalls signaling.
 - Logs carry the connection id, message types and error codes; never SDP, candidates, tokens,
   tickets or names (the access logger already drops query strings, where tickets travel).
@@ -34,7 +39,7 @@ from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from signaling.bus import Bus, BusSubscription, InProcessBus, SlowConsumer
+from signaling.bus import Bus, BusSubscription, InProcessBus, InProcessSubscription, SlowConsumer
 from signaling.config import CoreConfig
 from signaling.core import SignalingCore
 from signaling.decisions import Decision
@@ -119,13 +124,27 @@ class ConnLog(logging.LoggerAdapter[logging.Logger]):
 class _Socket:
     """One open WebSocket as the shell sees it."""
 
-    __slots__ = ("close_code", "close_reason", "conn_id", "log", "writer", "ws")
+    __slots__ = (
+        "close_code",
+        "close_reason",
+        "conn_id",
+        "direct",
+        "log",
+        "transport",
+        "writer",
+        "ws",
+    )
 
-    def __init__(self, conn_id: str, ws: web.WebSocketResponse) -> None:
+    def __init__(
+        self, conn_id: str, ws: web.WebSocketResponse, transport: asyncio.Transport | None
+    ) -> None:
         self.conn_id = conn_id
         self.ws = ws
+        self.transport = transport
         self.log = ConnLog(log, {"conn_id": conn_id})
         self.writer: asyncio.Task[None] | None = None
+        # The in-process subscription, when there is one: see `SignalingHub._send_direct`.
+        self.direct: InProcessSubscription | None = None
         self.close_code: int | None = None  # set once a close was asked for
         self.close_reason = ""
 
@@ -208,9 +227,12 @@ class SignalingHub:
         conn_id = new_conn_id()
         while conn_id in self.sockets:  # pragma: no cover - 72 random bits
             conn_id = new_conn_id()
-        sock = _Socket(conn_id, ws)
+        transport = request.transport
+        sock = _Socket(conn_id, ws, transport if isinstance(transport, asyncio.Transport) else None)
         self.sockets[conn_id] = sock
         subscription = self.bus.subscribe(conn_id, self._on_overflow)
+        if isinstance(subscription, InProcessSubscription):
+            sock.direct = subscription
         sock.writer = asyncio.create_task(self._write(sock, subscription))
         sock.log.info("open (%s)", identity.role.value)
         try:
@@ -245,8 +267,12 @@ class SignalingHub:
                 sock.log.debug("refused frame: %s", message.code.value)
             else:
                 sock.log.debug("received %s", message.type)
-        async with self._lock:
+        lock = self._lock  # acquire/release rather than `async with`: this runs for every frame
+        await lock.acquire()
+        try:
             await self._apply(self.core.handle(sock.conn_id, message, self.clock()))
+        finally:
+            lock.release()
 
     async def _write(self, sock: _Socket, subscription: BusSubscription) -> None:
         """Send the connection's messages in order; then close it if the core asked to."""
@@ -262,9 +288,20 @@ class SignalingHub:
     # -- applying decisions (call with the lock held)
 
     async def _apply(self, decision: Decision) -> None:
+        deliveries = decision.deliveries
+        if len(deliveries) == 1 and not decision.records and not decision.closes:
+            # The shape of every relayed `offer`/`answer`/`ice` (and of most refusals).
+            delivery = deliveries[0]
+            message = delivery.message
+            if type(message) is ErrorMessage and log.isEnabledFor(logging.DEBUG):
+                log.debug("[%s] error %s about %s", delivery.conn_id, message.code, message.about)
+            text = encode(message)
+            if not await self._send_direct(delivery.conn_id, text):
+                await self.bus.publish(delivery.conn_id, text)
+            return
         encoded: dict[int, str] = {}  # one message to many sockets is encoded once
         debug = log.isEnabledFor(logging.DEBUG)
-        for delivery in decision.deliveries:
+        for delivery in deliveries:
             message = delivery.message
             payload = encoded.get(id(message))
             if payload is None:
@@ -280,6 +317,31 @@ class SignalingHub:
                     self.records.put(record)
         for close in decision.closes:
             self._close(close.conn_id, close.code, close.reason)
+
+    async def _send_direct(self, conn_id: str, payload: str) -> bool:
+        """Write one message straight to a socket of this process, skipping the wake-up of its
+        writer task, when that cannot change what the bus guarantees: nothing is queued for it
+        (so order holds), it is open, and its transport has flushed everything (so the send does
+        not wait; a reader that falls behind fills its transport, then its queue, and is closed
+        with 1013 as before). False: publish through the bus instead."""
+        sock = self.sockets.get(conn_id)
+        if sock is None or sock.close_code is not None:
+            return False
+        subscription, transport = sock.direct, sock.transport
+        if (
+            subscription is None
+            or not subscription.idle
+            or transport is None
+            or transport.is_closing()
+            or transport.get_write_buffer_size()
+            or sock.ws.closed
+        ):
+            return False
+        try:
+            await sock.ws.send_str(payload)
+        except ConnectionError:  # gone: its reader sees that and disconnects
+            return True
+        return True
 
     def _close(self, conn_id: str, code: int, reason: str) -> None:
         """Close after the messages already queued for the socket. Ids of sockets this process

@@ -39,6 +39,7 @@ class Session:
     waiting_status: WaitingStatus | None = None  # last status the caller was told
     alerted: bool = False  # staff were told this caller waits without a ready interpreter
     handed_over: bool = False
+    waiting_told: str | None = None  # the interpreter socket told `caller_waiting`
 
     @property
     def is_matched(self) -> bool:

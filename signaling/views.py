@@ -27,6 +27,8 @@ class CallView:
     interpreter_id: int
     waiting_status: Literal["interpreter_absent", "connecting"] | None
     alerted: bool
+    # Who staff may hand a WAITING caller to now: connected, ready, free, of the language.
+    handover_candidates: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,8 @@ class InterpreterView:
     """An interpreter the core knows: connected, or holding a place while reconnecting."""
 
     interpreter_id: int
+    display_name: str
+    languages: tuple[str, ...]
     presence: Presence
     connected: bool
     session_id: str | None

@@ -241,6 +241,61 @@ KO: Final[Mapping[str, str]] = {
     "staff.tab_book": "대리 예약",
     "staff.tab_interpreters": "통역사",
     "staff.tab_shifts": "근무 일정",
+    "staff.tab_live": "실시간 상담",
+    "staff.live_heading": "실시간 상담 현황",
+    "staff.live_intro": (
+        "대기 중인 시민, 진행 중인 상담, 통역사 접속 상태입니다. 새 알림이 오면 자동으로 "
+        "새로 고칩니다."
+    ),
+    "staff.live_alert_title": "배정된 통역사가 오지 않았습니다",
+    "staff.live_alert_one": (
+        "예약 #{id} ({time} 시작, {language}): 배정 통역사 {name} 님이 없거나 준비되지 않았습니다. "
+        "시민이 기다리고 있습니다."
+    ),
+    "staff.live_alert_open": "실시간 상담에서 넘기기",
+    "staff.live_title_alert": "⚠ 통역사 부재 {n}건",
+    "staff.live_conn.connecting": "실시간 알림: 연결하는 중…",
+    "staff.live_conn.open": "실시간 알림: 연결됨",
+    "staff.live_conn.reconnecting": "실시간 알림: 연결이 끊겨 다시 연결하는 중…",
+    "staff.live_conn.closed": "실시간 알림: 연결되지 않음. '다시 연결'을 누르세요.",
+    "staff.live_reconnect": "다시 연결",
+    "staff.live_calls": "진행 중인 상담",
+    "staff.live_no_calls": "진행 중인 상담이 없습니다.",
+    "staff.live_interpreters": "통역사 접속 상태",
+    "staff.live_no_interpreters": "접속한 통역사가 없습니다.",
+    "staff.live_call_heading": "예약 #{id} · {time} 시작",
+    "staff.live_state_label": "상태",
+    "staff.live_state.waiting": "시민 대기 중",
+    "staff.live_state.matched": "연결 중",
+    "staff.live_state.connected": "상담 중",
+    "staff.live_state.reconnecting": "다시 연결 중",
+    "staff.live_since": "{time}부터",
+    "staff.live_waiting.interpreter_absent": "통역사 미접속",
+    "staff.live_waiting.connecting": "통역사 접속, 아직 준비 안 됨",
+    "staff.live_absent_badge": "통역사 부재",
+    "staff.live_assigned": "배정 통역사",
+    "staff.live_current": "현재 통역사",
+    "staff.live_interpreter_n": "통역사 #{id}",
+    "staff.live_handover_label": "넘겨받을 통역사 (같은 수어, 상담 가능)",
+    "staff.live_handover": "다른 통역사에게 넘기기",
+    "staff.live_no_candidates": (
+        "지금 넘겨받을 수 있는 통역사가 없습니다. (같은 수어를 하고, 상담 가능 상태이며, "
+        "다른 상담 중이 아닌 통역사)"
+    ),
+    "staff.live_handover_sent": "예약 #{id}을(를) {name} 님에게 넘기는 중…",
+    "staff.live_handed_over": "예약 #{id}: {name} 님에게 넘겨 연결했습니다.",
+    "staff.live_handed_over_auto": (
+        "예약 #{id}: 유예 시간이 지나 {name} 님에게 자동으로 넘겨 연결했습니다."
+    ),
+    "staff.live_handover_failed": "넘기지 못했습니다: {reason} (오류 코드 {code})",
+    "staff.live_err.handover_unavailable": (
+        "그 통역사는 지금 접속·상담 가능 상태가 아니거나, 다른 상담 중이거나, 이 수어를 "
+        "하지 않습니다"
+    ),
+    "staff.live_err.unknown_session": "그 상담이 이미 끝났습니다",
+    "staff.live_err.illegal_state": "시민이 이미 연결되었거나 대기 중이 아닙니다",
+    "staff.live_err.other": "요청이 처리되지 않았습니다",
+    "staff.live_connected_no": "연결 끊김 (자리 유지 중)",
     "staff.view": "보기",
     "staff.view_day": "하루",
     "staff.view_week": "한 주",
@@ -469,6 +524,9 @@ KO: Final[Mapping[str, str]] = {
     "console.state.in_call": "상담 중",
     "console.state.done": "상담 끝남",
     "console.state.closed": "상담 없음",
+    "console.state.caller_waiting": "시민 대기 중",
+    "console.caller_waiting": "{name} 님이 대기실에서 기다립니다. 상담 가능으로 바꾸면 연결됩니다.",
+    "title.caller_waiting": "🔔 시민 대기 중",
 }
 
 EN: Final[Mapping[str, str]] = {
@@ -709,6 +767,61 @@ EN: Final[Mapping[str, str]] = {
     "staff.tab_book": "Book on behalf",
     "staff.tab_interpreters": "Interpreters",
     "staff.tab_shifts": "Shifts",
+    "staff.tab_live": "Live calls",
+    "staff.live_heading": "Live calls",
+    "staff.live_intro": (
+        "Waiting callers, open sessions and who of the interpreters is online. "
+        "It refreshes by itself when an alert arrives."
+    ),
+    "staff.live_alert_title": "Assigned interpreter absent",
+    "staff.live_alert_one": (
+        "Reservation #{id} (starts {time}, {language}): the assigned "
+        "interpreter {name} is absent or not ready. The caller is waiting."
+    ),
+    "staff.live_alert_open": "Hand over in Live calls",
+    "staff.live_title_alert": "⚠ Interpreter absent ({n})",
+    "staff.live_conn.connecting": "Live alerts: connecting…",
+    "staff.live_conn.open": "Live alerts: connected",
+    "staff.live_conn.reconnecting": "Live alerts: connection lost, reconnecting…",
+    "staff.live_conn.closed": "Live alerts: not connected. Press 'Reconnect'.",
+    "staff.live_reconnect": "Reconnect",
+    "staff.live_calls": "Open sessions",
+    "staff.live_no_calls": "No open sessions.",
+    "staff.live_interpreters": "Interpreter presence",
+    "staff.live_no_interpreters": "No interpreter is online.",
+    "staff.live_call_heading": "Reservation #{id} · starts {time}",
+    "staff.live_state_label": "State",
+    "staff.live_state.waiting": "Caller waiting",
+    "staff.live_state.matched": "Connecting",
+    "staff.live_state.connected": "In a call",
+    "staff.live_state.reconnecting": "Reconnecting",
+    "staff.live_since": "since {time}",
+    "staff.live_waiting.interpreter_absent": "interpreter not online",
+    "staff.live_waiting.connecting": "interpreter online, not ready yet",
+    "staff.live_absent_badge": "Interpreter absent",
+    "staff.live_assigned": "Assigned interpreter",
+    "staff.live_current": "Current interpreter",
+    "staff.live_interpreter_n": "Interpreter #{id}",
+    "staff.live_handover_label": "Hand over to (same sign language, ready)",
+    "staff.live_handover": "Hand over",
+    "staff.live_no_candidates": (
+        "No interpreter can take this caller now (one who signs this language, "
+        "is ready and is not in a call)."
+    ),
+    "staff.live_handover_sent": "Handing reservation #{id} over to {name}…",
+    "staff.live_handed_over": "Reservation #{id}: handed over to {name} and matched.",
+    "staff.live_handed_over_auto": (
+        "Reservation #{id}: handed over to {name} automatically after the grace period."
+    ),
+    "staff.live_handover_failed": "Could not hand over: {reason} (error code {code})",
+    "staff.live_err.handover_unavailable": (
+        "that interpreter is not online and ready, is in another call, or does "
+        "not sign this language"
+    ),
+    "staff.live_err.unknown_session": "that session has already ended",
+    "staff.live_err.illegal_state": "the caller is already matched or no longer waiting",
+    "staff.live_err.other": "the request was not accepted",
+    "staff.live_connected_no": "disconnected (place kept)",
     "staff.view": "View",
     "staff.view_day": "Day",
     "staff.view_week": "Week",
@@ -951,6 +1064,9 @@ EN: Final[Mapping[str, str]] = {
     "console.state.in_call": "In a call",
     "console.state.done": "Call finished",
     "console.state.closed": "No call",
+    "console.state.caller_waiting": "Caller waiting",
+    "console.caller_waiting": "{name} is in the waiting room. Set yourself ready to connect.",
+    "title.caller_waiting": "🔔 Caller waiting",
 }
 
 STRINGS: Final[Mapping[str, Mapping[str, str]]] = {"ko": KO, "en": EN}

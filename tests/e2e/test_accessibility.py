@@ -129,7 +129,7 @@ def test_login_page(a11y_page: Page) -> None:
     assert_accessible(a11y_page, "/login with an error")
 
 
-@pytest.mark.parametrize("tab", ["예약 목록", "대리 예약", "통역사", "근무 일정"])
+@pytest.mark.parametrize("tab", ["예약 목록", "대리 예약", "통역사", "근무 일정", "실시간 상담"])
 def test_staff_console_sections(a11y_page: Page, live_server: LiveServer, tab: str) -> None:
     booked = live_server.book(slot_index=0, name="목록 시민")
     login(a11y_page, STAFF_USERNAME)
@@ -147,6 +147,9 @@ def test_staff_console_sections(a11y_page: Page, live_server: LiveServer, tab: s
         expect(panel.locator("#int-list .card").first).to_be_visible()
     elif tab == "근무 일정":
         expect(panel.locator("#sh-shift-list li").first).to_be_visible()
+    elif tab == "실시간 상담":
+        expect(panel.locator("#live-conn")).to_have_attribute("data-state", "open")
+        expect(panel.locator("#live-calls li").first).to_be_visible()
     assert_accessible(a11y_page, f"/staff {tab}")
 
 
@@ -160,7 +163,12 @@ def test_staff_tabs_work_with_arrow_keys(a11y_page: Page) -> None:
     expect(second).to_have_attribute("aria-selected", "true")
     expect(a11y_page.locator("#panel-book")).to_be_visible()
     a11y_page.keyboard.press("End")
+    last = a11y_page.get_by_role("tab", name="실시간 상담")
+    expect(last).to_be_focused()
+    expect(a11y_page.locator("#panel-live")).to_be_visible()
+    a11y_page.keyboard.press("ArrowLeft")
     expect(a11y_page.get_by_role("tab", name="근무 일정")).to_be_focused()
+    a11y_page.keyboard.press("ArrowRight")
     a11y_page.keyboard.press("ArrowRight")
     expect(first).to_be_focused()
 
@@ -211,7 +219,7 @@ def _phone_pages(page: Page, live_server: LiveServer) -> Iterator[str]:
     login(page, STAFF_USERNAME)
     expect(page.locator("#res-range")).not_to_be_empty()
     yield "/staff"
-    for tab in ["대리 예약", "통역사", "근무 일정"]:
+    for tab in ["대리 예약", "통역사", "근무 일정", "실시간 상담"]:
         page.get_by_role("tab", name=tab).click()
         page.wait_for_load_state("networkidle")
         yield f"/staff {tab}"

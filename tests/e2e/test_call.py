@@ -274,14 +274,15 @@ def test_caller_and_interpreter_call_end_to_end(
         assert caller.title().startswith("⏳")
         assert_accessible(caller, axe_source, "caller waiting room")
 
-        # The interpreter's console: online but away, camera off, the booking "not started"
-        # (while away, the socket does not say whether the caller waits).
+        # The interpreter's console: online but away, camera off, and the booking says its caller
+        # is waiting (the socket sends `caller_waiting` with the reservation id).
         login(interp, INTERPRETER.username)
         expect(interp).to_have_url(re.compile(r"/interpreter$"))
         expect(interp.locator("#presence")).to_have_text("내 상태: 자리 비움")
         card = interp.locator(f'#interp-list li[data-code="{code}"]')
         if is_today:
-            expect(card).to_contain_text("시작 전")
+            expect(card).to_contain_text("시민 대기 중")
+            expect(card).to_have_attribute("data-call-state", "caller_waiting")
         expect(caller.locator("#wait-text")).to_have_text(re.compile("^통역사와 곧 연결됩니다"))
         assert_accessible(interp, axe_source, "interpreter console (away)")
 

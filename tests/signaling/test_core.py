@@ -14,10 +14,13 @@ from signaling.config import CoreConfig, default_resume_token
 from signaling.core import SignalingCore
 from signaling.identities import CallerIdentity, Identity
 from signaling.protocol import (
+    CallerLeft,
+    CallerWaiting,
     CloseCode,
     Ended,
     ErrorCode,
     ErrorMessage,
+    HandedOver,
     IceServer,
     Matched,
     PeerAnswer,
@@ -679,6 +682,93 @@ def test_a_resumed_waiting_caller_is_told_the_status_again() -> None:
     assert h.core.session_state("s1") is SessionState.WAITING
 
 
+# -- what an interpreter who is not free is told about their waiting caller
+
+
+def test_matched_names_the_reservation_on_both_sides() -> None:
+    h = Harness()
+    h.open("i1", INTERPRETER)
+    h.send("i1", type="presence", state="ready")
+    h.open("c1", CALLER)
+    decision = h.send("c1", type="join")
+    assert only(decision, "c1", Matched).reservation_id == 7
+    assert only(decision, "i1", Matched).reservation_id == 7
+    assert "caller_waiting" not in types(decision, "i1")  # a free interpreter is matched instead
+
+
+def test_an_away_interpreter_is_told_their_caller_waits_then_matched_by_reservation() -> None:
+    h = Harness()
+    h.open("i1", INTERPRETER, SLOT - 5 * MINUTE)
+    h.open("i2", OTHER, SLOT - 5 * MINUTE)
+    h.open("c1", CALLER, SLOT - 4 * MINUTE)
+    joined = h.send("c1", SLOT - 4 * MINUTE, type="join")
+    waiting = only(joined, "i1", CallerWaiting)
+    assert (waiting.reservation_id, waiting.since) == (7, SLOT - 4 * MINUTE)
+    assert joined.to("i2") == []  # only the assigned interpreter
+    assert h.tick(SLOT - 3 * MINUTE).to("i1") == []  # once per socket
+    h.send("i1", SLOT - 3 * MINUTE, type="presence", state="away", reason="break")
+    ready = h.send("i1", SLOT - 2 * MINUTE, type="presence", state="ready")
+    assert types(ready, "i1") == ["presence", "matched", "presence"]  # no caller_left
+    assert only(ready, "i1", Matched).reservation_id == 7
+
+
+def test_an_interpreter_who_connects_later_is_told_at_once() -> None:
+    h = Harness()
+    h.open("c1", CALLER)
+    h.send("c1", type="join")
+    hello = h.open("i1", INTERPRETER, SLOT + SECOND)
+    assert types(hello, "i1") == ["welcome", "presence", "caller_waiting"]
+    h.disconnect("i1", SLOT + 2 * SECOND)
+    again = h.open("i1b", INTERPRETER, SLOT + 3 * SECOND)
+    assert only(again, "i1b", CallerWaiting).since == SLOT  # a new socket is told again
+
+
+def test_an_interpreter_in_another_call_is_told_too() -> None:
+    h = Harness()
+    h.open("i1", INTERPRETER)
+    h.send("i1", type="presence", state="ready")
+    h.open("c9", CallerIdentity(9, "Earlier Citizen", 1, "ksl", SLOT - 30 * MINUTE, SLOT))
+    h.send("c9", SLOT - 20 * MINUTE, type="join")  # interpreter 1 is now in a call
+    h.open("c1", CALLER)
+    assert only(h.send("c1", type="join"), "i1", CallerWaiting).reservation_id == 7
+
+
+@pytest.mark.parametrize("how", ["hangup", "disconnect", "expired"])
+def test_the_interpreter_is_told_when_the_caller_stops_waiting(how: str) -> None:
+    h = Harness()
+    h.open("i1", INTERPRETER)
+    h.open("c1", CALLER)
+    h.send("c1", type="join")
+    if how == "hangup":
+        decision = h.send("c1", SLOT + MINUTE, type="hangup", session_id="s1")
+    elif how == "disconnect":
+        decision = h.disconnect("c1", SLOT + MINUTE)
+    else:
+        decision = h.tick(SLOT_END)
+    assert only(decision, "i1", CallerLeft).reservation_id == 7
+    assert h.tick(SLOT_END + MINUTE).to("i1") == []  # once
+
+
+def test_a_caller_back_in_the_waiting_room_is_announced_again() -> None:
+    h = Harness()
+    h.open("i1", INTERPRETER)
+    h.open("c1", CALLER)
+    h.send("c1", type="join")
+    assert types(h.disconnect("c1", SLOT + SECOND), "i1") == ["caller_left"]
+    back = h.open("c1b", CALLER, SLOT + 2 * SECOND, resume_token="token-2")
+    assert types(back, "i1") == ["caller_waiting"]
+
+
+def test_a_handover_tells_the_assigned_interpreter_the_caller_left() -> None:
+    h = Harness()
+    h.open("i1", INTERPRETER)
+    _waiting_with_a_free_substitute(h)
+    decision = h.send("t1", SLOT + MINUTE, type="staff_handover", session_id="s1", interpreter_id=2)
+    assert types(decision, "i1") == ["caller_left"]
+    assert "caller_left" not in types(decision, "i2")
+    assert only(decision, "i2", Matched).reservation_id == 7
+
+
 # -- staff alerts and handover
 
 
@@ -735,6 +825,9 @@ def test_staff_hand_a_waiting_caller_to_a_free_interpreter() -> None:
     assert only(decision, "c1", Matched).peer_name == "Park Interpreter"
     assert only(decision, "i2", Matched).role_in_session == "offerer"
     assert only(decision, "t1", StaffAlert).kind == "resolved"
+    done = only(decision, "t1", HandedOver)
+    assert (done.session_id, done.reservation_id, done.by) == ("s1", 7, "staff")
+    assert (done.from_interpreter_id, done.to_interpreter_id) == (1, 2)
     assert decision.records == [
         HandoverRecord(
             session_id="s1",

@@ -15,10 +15,13 @@ from pydantic import ValidationError
 
 from signaling.protocol import (
     CLIENT_TYPES,
+    CallerLeft,
+    CallerWaiting,
     ClientMessage,
     Ended,
     ErrorCode,
     ErrorMessage,
+    HandedOver,
     Hello,
     Ice,
     IceCandidate,
@@ -288,7 +291,7 @@ def test_encode_round_trips_every_server_message() -> None:
             conn_id="c1", role=Role.CALLER, resume_token="t", resume_window_s=60, resumed=False
         ),
         Waiting(session_id="s1", status="connecting", slot_start=start),
-        Matched(session_id="s1", peer_name="Kim", role_in_session="answerer"),
+        Matched(session_id="s1", reservation_id=1, peer_name="Kim", role_in_session="answerer"),
         PeerIce(session_id="s1", candidate=IceCandidate(candidate="")),
         PeerIce(session_id="s1", candidate=None),
         Ended(session_id="s1", reason=EndReason.DROPPED, ended_by=Actor.SYSTEM),
@@ -300,6 +303,15 @@ def test_encode_round_trips_every_server_message() -> None:
             interpreter_id=2,
             language="ksl",
             slot_start=start,
+        ),
+        CallerWaiting(reservation_id=1, since=start),
+        CallerLeft(reservation_id=1),
+        HandedOver(
+            session_id="s1",
+            reservation_id=1,
+            from_interpreter_id=2,
+            to_interpreter_id=3,
+            by="system",
         ),
         ErrorMessage(code=ErrorCode.NOT_ALLOWED, message="no", about="offer"),
     ]

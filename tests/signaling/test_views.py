@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import timedelta
 
 from signaling.states import Presence, SessionState
-from tests.signaling.harness import CALLER, CALLER_B, INTERPRETER, SLOT, Harness
+from tests.signaling.harness import (
+    CALLER,
+    CALLER_B,
+    FOREIGN,
+    INTERPRETER,
+    OTHER,
+    SLOT,
+    THIRD,
+    Harness,
+)
 
 
 def test_an_empty_core_has_no_calls() -> None:
@@ -43,3 +52,24 @@ def test_each_state_reports_when_it_began() -> None:
     assert (interpreter.presence, interpreter.connected) == (Presence.IN_SESSION, True)
     assert interpreter.session_id == sid
     assert CALLER.reservation_id in {c.reservation_id for c in h.core.calls()}
+
+
+def test_a_waiting_call_lists_whom_staff_may_hand_it_to() -> None:
+    h = Harness()
+    h.open("c1", CALLER)
+    h.send("c1", type="join")
+    for conn, identity in (("i2", OTHER), ("i3", THIRD), ("i4", FOREIGN)):
+        h.open(conn, identity)
+        h.send(conn, type="presence", state="ready")
+    h.send("i3", type="presence", state="away")  # not ready: not a candidate
+    [call] = h.core.calls()
+    assert call.handover_candidates == (OTHER.interpreter_id,)  # FOREIGN signs another language
+
+    names = {(i.interpreter_id, i.display_name, i.languages) for i in h.core.interpreters()}
+    assert (THIRD.interpreter_id, THIRD.display_name, ("asl", "ksl")) in names
+
+    h.send("i1x", type="hello")  # an unknown connection changes nothing
+    h.open("i1", INTERPRETER)
+    h.send("i1", type="presence", state="ready")  # the assigned interpreter takes the caller
+    [matched] = h.core.calls()
+    assert matched.handover_candidates == ()

@@ -27,6 +27,7 @@ from tests.signaling_ws.scenario import (
     connect_caller,
     flush_records,
     hello,
+    interpreter_cookie,
     ready_interpreter,
     receive,
     reservation,
@@ -209,12 +210,69 @@ async def test_staff_are_alerted_and_see_open_calls(client: Client) -> None:
     assert state["interpreters"] == [
         {
             "interpreter_id": lee,
+            "display_name": "Lee",
+            "languages": ["KSL"],
             "presence": "in_session",
             "connected": True,
             "session_id": calls[0]["session_id"],
         }
     ]
     for ws in (staff, caller, interpreter):
+        await ws.close()
+
+
+async def test_staff_hand_a_waiting_caller_to_another_interpreter(client: Client) -> None:
+    absent = await add_interpreter(client, "Absent")
+    other = await add_interpreter(client, "Other")
+    # Past the slot start (alert), within the three-minute grace (no automatic handover yet).
+    booking = await add_booking(client, absent, starts_in=timedelta(minutes=-1))
+    cookie = await session_cookie(client, Role.STAFF, "desk")
+    staff = await connect(client, cookie)
+    await hello(staff)
+    assigned = await connect(client, await interpreter_cookie(client, absent, "absent"))
+    await hello(assigned)
+    await receive(assigned, "presence")  # away: present but not ready
+    caller = await connect_caller(client, booking)
+    await hello(caller)
+    await send(caller, {"type": "join"})
+    assert (await receive(caller, "waiting"))["status"] == "connecting"
+    alert = await receive(staff, "staff_alert")
+    assert (alert["kind"], alert["reservation_id"]) == ("interpreter_absent", booking.id)
+    told = await receive(assigned, "caller_waiting")
+    assert told["reservation_id"] == booking.id
+
+    substitute = await ready_interpreter(client, other, "other")
+    state = await (await client.get("/api/staff/calls", headers=cookie)).json()
+    [call] = state["calls"]
+    assert (call["state"], call["handover_candidates"]) == ("waiting", [other])
+    by_id = {i["interpreter_id"]: i for i in state["interpreters"]}
+    assert (by_id[other]["display_name"], by_id[other]["presence"]) == ("Other", "ready")
+
+    await send(
+        staff, {"type": "staff_handover", "session_id": call["session_id"], "interpreter_id": 999}
+    )
+    refused = await receive(staff, "error")
+    assert (refused["code"], refused["about"]) == ("handover_unavailable", "staff_handover")
+
+    await send(
+        staff, {"type": "staff_handover", "session_id": call["session_id"], "interpreter_id": other}
+    )
+    matched = await receive(caller, "matched")
+    assert (matched["peer_name"], matched["reservation_id"]) == ("Other", booking.id)
+    to_substitute = await receive(substitute, "matched")
+    assert to_substitute["reservation_id"] == booking.id
+    assert (await receive(assigned, "caller_left"))["reservation_id"] == booking.id
+    assert (await receive(staff, "staff_alert"))["kind"] == "resolved"
+    done = await receive(staff, "handed_over")
+    assert (done["to_interpreter_id"], done["by"]) == (other, "staff")
+
+    await send(caller, {"type": "hangup", "session_id": matched["session_id"]})
+    await receive(caller, "ended")
+    await flush_records(client)
+    [handover] = await rows(client, HandoverRow)
+    assert (handover.from_interpreter_id, handover.to_interpreter_id) == (absent, other)
+    assert handover.by == "staff" and handover.staff_account_id is not None
+    for ws in (staff, assigned, caller, substitute):
         await ws.close()
 
 

@@ -25,21 +25,27 @@ let presence = "offline";
 let wantReady = false; // the interpreter asked to be ready (kept across reconnects)
 let session = null; // {id, peerName, code}
 let peer = null;
+// Reservation id -> when the caller joined: callers waiting for us while we are not free
+// (`caller_waiting` / `caller_left` on /ws).
+const waitingCallers = new Map();
 
 // --- today's reservations -----------------------------------------------------------------------
 
 /**
- * The live state of one reservation: in_call (from the socket), done, closed, not_arrived or
- * not_started. The socket tells an interpreter about a caller only when they are matched, and a
- * READY interpreter is matched the moment their caller joins: so only while we are ready does
- * "no call" mean the caller has not arrived. While away it means only "not started".
+ * The live state of one reservation: in_call (`matched`, by reservation id), caller_waiting
+ * (`caller_waiting`: the caller is in the waiting room and we are not free), done, closed,
+ * not_arrived or not_started. While the socket is up the server tells us about every caller
+ * who waits for us, so "no call" inside the join window means the caller has not arrived.
  */
 function callState(item) {
-  if (session && session.code === item.code) return "in_call";
+  if (session && session.reservationId === item.id) return "in_call";
   if (item.status !== "booked") return item.status === "completed" ? "done" : null;
+  if (waitingCallers.has(item.id)) return "caller_waiting";
   if (item.call) return "done"; // a call session of this booking has ended
-  if (Date.now() >= new Date(item.end).getTime()) return "closed";
-  return presence === "ready" ? "not_arrived" : "not_started";
+  const now = Date.now();
+  if (now >= new Date(item.end).getTime()) return "closed";
+  const roomOpen = now >= new Date(item.start).getTime() - joinEarlyMs;
+  return roomOpen && presence !== "offline" ? "not_arrived" : "not_started";
 }
 
 function card(item) {
@@ -100,18 +106,23 @@ async function load({ announce = false } = {}) {
   renderList();
 }
 
-/**
- * Which of today's bookings a `matched` belongs to: the message names the caller, not the
- * booking, so take the booked one with that name whose join window covers now.
- */
-function reservationFor(peerName) {
-  const now = Date.now();
-  const open = items.filter(
-    (item) => item.status === "booked" && new Date(item.start).getTime() - joinEarlyMs <= now && now < new Date(item.end).getTime(),
-  );
-  const named = open.filter((item) => item.name === peerName);
-  const pick = (named.length ? named : open)[0];
-  return pick ? pick.code : "";
+function onCallerWaiting(message) {
+  const known = waitingCallers.has(message.reservation_id);
+  waitingCallers.set(message.reservation_id, message.since);
+  renderList();
+  if (known || session) return;
+  const item = items.find((i) => i.id === message.reservation_id);
+  flashTitle("title.caller_waiting");
+  setStatus(t("console.caller_waiting", { name: item ? item.name : "" }), "ok");
+  if (!item) load(); // booked after the list was loaded
+}
+
+function onCallerLeft(message) {
+  if (!waitingCallers.delete(message.reservation_id)) return;
+  const item = items.find((i) => i.id === message.reservation_id);
+  clearStatus(t("console.caller_waiting", { name: item ? item.name : "" }));
+  if (!session) setTitle("");
+  renderList();
 }
 
 // --- presence -------------------------------------------------------------------------------------
@@ -163,8 +174,17 @@ function onSignalingState(state, info = {}) {
 function onMessage(message) {
   switch (message.type) {
     case "welcome":
+      // The server tells a new socket again about every caller who waits for us.
+      waitingCallers.clear();
+      renderList();
       // A fresh (not resumed) connection while we were in a call: our place was not kept.
       if (!message.resumed && session) onEnded({ reason: "dropped", ended_by: "interpreter" });
+      break;
+    case "caller_waiting":
+      onCallerWaiting(message);
+      break;
+    case "caller_left":
+      onCallerLeft(message);
       break;
     case "presence":
       presence = message.state;
@@ -207,7 +227,8 @@ function onMatched(message) {
     return;
   }
   if (peer) peer.close(); // a stale call: never leave an old connection open
-  session = { id: message.session_id, peerName: message.peer_name, code: reservationFor(message.peer_name) };
+  waitingCallers.delete(message.reservation_id);
+  session = { id: message.session_id, peerName: message.peer_name, reservationId: message.reservation_id };
   $("call-ended").hidden = true;
   flashTitle("title.matched", "title.connecting");
   buzz();

@@ -1,10 +1,12 @@
 // Staff console (/staff): reservations (day/week by interpreter, cancel, no-show), booking on
-// behalf of phone/SMS/counter callers, interpreters, and weekly shifts with dated exceptions.
+// behalf of phone/SMS/counter callers, interpreters, weekly shifts with dated exceptions, and the
+// live calls: waiting callers, the "assigned interpreter absent" alert and the handover (/ws).
 import { api, ApiError, setCsrfToken, setStatus } from "./api.js";
 import { initBookingForm } from "./booking-form.js";
 import { confirmInline, copyText, el, focusOn, replaceChildren } from "./dom.js";
 import { clearErrors, fieldMessage, normalizeFields, showErrors } from "./forms.js";
 import { nameFor, nameOf, pageData, t } from "./i18n.js";
+import { SignalingClient, wsUrl } from "./signaling-client.js";
 import { addDays, dayLongLabel, dayOf, formatRange, formatTime, localToIso, today, weekdayOf } from "./time.js";
 
 const $ = (id) => document.getElementById(id);
@@ -12,6 +14,9 @@ let catalog = { languages: [], topics: [], specialties: [], channels: [] };
 let interpreters = [];
 
 // ---------------------------------------------------------------- tabs (WAI-ARIA tabs pattern)
+
+// Called with the tab's id when a tab is shown.
+const onTabShown = new Set();
 
 function setupTabs() {
   const tabs = [...document.querySelectorAll('[role="tab"]')];
@@ -24,6 +29,7 @@ function setupTabs() {
     }
     if (focus) tab.focus();
     history.replaceState(null, "", `#${tab.id.replace(/^tab-/, "")}`);
+    for (const listener of onTabShown) listener(tab.id);
   }
   tabs.forEach((tab, index) => {
     tab.addEventListener("click", () => select(tab, false));
@@ -36,6 +42,7 @@ function setupTabs() {
   });
   const initial = tabs.find((tab) => tab.id === `tab-${location.hash.slice(1)}`);
   if (initial) select(initial, false);
+  return (id, focus) => select($(id), focus);
 }
 
 // ---------------------------------------------------------------- reservations
@@ -449,10 +456,248 @@ function setupShifts() {
   });
 }
 
+// ---------------------------------------------------------------- live calls (/ws, GET /api/staff/calls)
+
+const baseTitle = document.title;
+const HANDOVER_ERRORS = ["handover_unavailable", "unknown_session", "illegal_state"];
+let selectTab = () => {};
+let live = null; // the staff socket
+let liveCalls = { calls: [], interpreters: [] };
+let liveSeq = 0;
+let pendingHandover = null; // {sessionId, reservationId, name}
+
+function interpreterName(id) {
+  const online = liveCalls.interpreters.find((i) => i.interpreter_id === id);
+  if (online) return online.display_name;
+  const known = interpreters.find((i) => i.id === id);
+  return known ? known.display_name : t("staff.live_interpreter_n", { id });
+}
+
+function absentCalls() {
+  return liveCalls.calls.filter((call) => call.alerted); // reset once the caller is matched
+}
+
+/** The banner above the tabs and the window title: visible from every tab, no sound. */
+function renderAlert() {
+  const absent = absentCalls();
+  document.title = absent.length ? `${t("staff.live_title_alert", { n: absent.length })} · ${baseTitle}` : baseTitle;
+  if (!absent.length) {
+    replaceChildren($("live-alert"));
+    return;
+  }
+  const open = el("button", { type: "button", class: "btn btn-primary", id: "live-alert-open" }, t("staff.live_alert_open"));
+  open.addEventListener("click", () => {
+    selectTab("tab-live", false);
+    focusOn($("live-calls-heading"));
+  });
+  replaceChildren(
+    $("live-alert"),
+    el(
+      "div",
+      { class: "notice notice-error live-alert-box", id: "live-alert-box" },
+      el("h2", {}, t("staff.live_alert_title")),
+      el(
+        "ul",
+        {},
+        absent.map((call) =>
+          el(
+            "li",
+            { dataset: { reservation: call.reservation_id } },
+            t("staff.live_alert_one", {
+              id: call.reservation_id,
+              time: formatTime(call.slot_start),
+              language: nameFor(catalog.languages, call.language),
+              name: interpreterName(call.assigned_interpreter_id),
+            }),
+          ),
+        ),
+      ),
+      open,
+    ),
+  );
+}
+
+function handoverForm(call) {
+  if (call.state !== "waiting") return null;
+  const candidates = (call.handover_candidates || []).filter((id) => id !== call.interpreter_id);
+  if (!candidates.length) return el("p", { class: "muted live-no-candidates" }, t("staff.live_no_candidates"));
+  const selectId = `live-to-${call.session_id}`;
+  const select = el(
+    "select",
+    { id: selectId },
+    candidates.map((id) => el("option", { value: id }, interpreterName(id))),
+  );
+  const button = el(
+    "button",
+    { type: "button", class: "btn btn-primary", id: `live-go-${call.session_id}` },
+    t("staff.live_handover"),
+  );
+  button.addEventListener("click", () => handOver(call, Number(select.value)));
+  return el(
+    "div",
+    { class: "live-handover" },
+    el("div", { class: "field" }, el("label", { for: selectId }, t("staff.live_handover_label")), select),
+    button,
+  );
+}
+
+function liveCallCard(call) {
+  const facts = [
+    [t("detail.language"), nameFor(catalog.languages, call.language)],
+    [t("staff.live_assigned"), interpreterName(call.assigned_interpreter_id)],
+    call.interpreter_id !== call.assigned_interpreter_id ? [t("staff.live_current"), interpreterName(call.interpreter_id)] : null,
+    call.state === "waiting" && call.waiting_status ? [t("staff.live_state_label"), t(`staff.live_waiting.${call.waiting_status}`)] : null,
+  ].filter(Boolean);
+  return el(
+    "li",
+    {
+      class: "card live-call",
+      dataset: { session: call.session_id, reservation: call.reservation_id, state: call.state, alerted: String(call.alerted) },
+    },
+    el("h4", {}, t("staff.live_call_heading", { id: call.reservation_id, time: formatTime(call.slot_start) })),
+    el(
+      "p",
+      { class: "res-time" },
+      el(
+        "span",
+        { class: `live-badge live-state-${call.state}` },
+        el("span", { class: "visually-hidden" }, `${t("staff.live_state_label")}: `),
+        t(`staff.live_state.${call.state}`),
+      ),
+      " ",
+      el("span", { class: "muted" }, t("staff.live_since", { time: formatTime(call.since) })),
+      call.alerted ? [" ", el("span", { class: "badge badge-cancelled" }, t("staff.live_absent_badge"))] : null,
+    ),
+    el("dl", { class: "res-facts" }, facts.map(([label, value]) => [el("dt", {}, label), el("dd", {}, value)])),
+    handoverForm(call),
+  );
+}
+
+function liveInterpreterRow(item) {
+  const languages = (item.languages || []).map((code) => nameFor(catalog.languages, code)).join(", ");
+  return el(
+    "li",
+    { class: "list-row", dataset: { interpreter: item.interpreter_id, presence: item.presence } },
+    el("span", {}, `${item.display_name} (${languages})`),
+    el(
+      "span",
+      { class: "presence-badge", dataset: { presence: item.presence } },
+      t(`console.presence.${item.presence}`),
+      item.connected ? "" : ` · ${t("staff.live_connected_no")}`,
+    ),
+  );
+}
+
+function renderLive() {
+  // Keep the chosen interpreter and the focus across a refresh.
+  const chosen = new Map([...document.querySelectorAll("#live-calls select")].map((s) => [s.id, s.value]));
+  const focused = document.activeElement && document.activeElement.closest("#live-calls") ? document.activeElement.id : "";
+  replaceChildren(
+    $("live-calls"),
+    liveCalls.calls.length ? liveCalls.calls.map(liveCallCard) : el("li", { class: "empty" }, t("staff.live_no_calls")),
+  );
+  for (const [id, value] of chosen) {
+    const select = $(id);
+    if (select && [...select.options].some((o) => o.value === value)) select.value = value;
+  }
+  if (focused && $(focused)) $(focused).focus();
+  replaceChildren(
+    $("live-interpreters"),
+    liveCalls.interpreters.length
+      ? liveCalls.interpreters.map(liveInterpreterRow)
+      : el("li", { class: "empty" }, t("staff.live_no_interpreters")),
+  );
+  renderAlert();
+}
+
+async function refreshLive() {
+  const seq = ++liveSeq;
+  let data;
+  try {
+    data = await api("GET", "/api/staff/calls", { quiet: true });
+  } catch {
+    return;
+  }
+  if (seq !== liveSeq) return; // a newer refresh is on its way
+  liveCalls = { calls: data.calls || [], interpreters: data.interpreters || [] };
+  renderLive();
+}
+
+function showResult(text, kind) {
+  replaceChildren($("live-result"), el("p", { class: `notice notice-${kind}`, id: "live-result-text" }, text));
+}
+
+function handOver(call, interpreterId) {
+  const name = interpreterName(interpreterId);
+  pendingHandover = { sessionId: call.session_id, reservationId: call.reservation_id, name };
+  if (!live.send({ type: "staff_handover", session_id: call.session_id, interpreter_id: interpreterId })) {
+    pendingHandover = null;
+    showResult(t("staff.live_conn.closed"), "error");
+    return;
+  }
+  showResult(t("staff.live_handover_sent", { id: call.reservation_id, name }), "warning");
+}
+
+function onLiveMessage(message) {
+  switch (message.type) {
+    case "welcome":
+    case "staff_alert":
+      refreshLive();
+      break;
+    case "handed_over": {
+      const mine = pendingHandover && pendingHandover.sessionId === message.session_id;
+      const name = interpreterName(message.to_interpreter_id);
+      if (mine || message.by === "system") {
+        const key = message.by === "system" ? "staff.live_handed_over_auto" : "staff.live_handed_over";
+        showResult(t(key, { id: message.reservation_id, name }), "success");
+      }
+      if (mine) {
+        pendingHandover = null;
+        focusOn($("live-result-text"));
+      }
+      refreshLive();
+      break;
+    }
+    case "error":
+      if (message.about === "staff_handover") {
+        const code = HANDOVER_ERRORS.includes(message.code) ? message.code : "other";
+        showResult(t("staff.live_handover_failed", { reason: t(`staff.live_err.${code}`), code: message.code }), "error");
+        if (pendingHandover) focusOn($("live-result-text"));
+        pendingHandover = null;
+        refreshLive();
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+function onLiveState(state) {
+  const known = ["connecting", "open", "reconnecting", "closed"].includes(state) ? state : "connecting";
+  $("live-conn").dataset.state = known;
+  $("live-conn").textContent = t(`staff.live_conn.${known}`);
+  $("live-reconnect").hidden = known !== "closed";
+}
+
+function setupLive() {
+  live = new SignalingClient({
+    storageKey: "signdesk.resume.staff",
+    url: async () => wsUrl("/ws"),
+    onMessage: onLiveMessage,
+    onState: onLiveState,
+  });
+  $("live-refresh").addEventListener("click", () => refreshLive());
+  $("live-reconnect").addEventListener("click", () => live.start());
+  onTabShown.add((id) => {
+    if (id === "tab-live") refreshLive();
+  });
+  live.start();
+}
+
 // ---------------------------------------------------------------- start
 
 async function main() {
-  setupTabs();
+  selectTab = setupTabs();
   try {
     const me = await api("GET", "/api/me", { quiet: true });
     setCsrfToken(me.csrf_token);
@@ -469,6 +714,7 @@ async function main() {
   setupInterpreters();
   setupShifts();
   await loadInterpreters();
+  setupLive();
   await loadSchedule();
 }
 
