@@ -39,9 +39,6 @@ from signaling.protocol import (
     Matched,
     MediaReport,
     Offer,
-    PeerAnswer,
-    PeerIce,
-    PeerOffer,
     PeerStatus,
     PresenceEcho,
     PresenceUpdate,
@@ -52,6 +49,7 @@ from signaling.protocol import (
     StatsReport,
     Waiting,
     Welcome,
+    relay_message,
 )
 from signaling.records import HandoverRecord
 from signaling.roster import Connection, Party, Roster
@@ -67,7 +65,8 @@ from signaling.states import (
 )
 from signaling.views import CallView, InterpreterView
 
-_IN_SESSION_TRAFFIC = (Offer, Answer, Ice, MediaReport, StatsReport)
+_RELAYED = (Offer, Answer, Ice)
+_IN_SESSION_TRAFFIC = (*_RELAYED, MediaReport, StatsReport)
 
 
 class Refused(Exception):
@@ -163,6 +162,10 @@ class SignalingCore:
             return decision
         about = None if isinstance(message, ProtocolError) else message.type
         try:
+            if isinstance(message, _RELAYED) and conn.welcomed:
+                # The relay (every forwarded frame): no dispatch, and it never changes who can pair.
+                self._relay(conn, message, decision)
+                return decision
             if isinstance(message, ProtocolError):
                 raise Refused(message.code, message.message)
             if not conn.welcomed and not isinstance(message, Hello):
@@ -398,23 +401,20 @@ class SignalingCore:
         party.session_id = session_id
 
     def _relay(self, conn: Connection, message: Offer | Answer | Ice, decision: Decision) -> None:
+        """Runs once per forwarded frame: type checks are exact (the models have no subclasses)
+        and the peer's copy is encoded here, once (`relay_message`)."""
         side, session = self._membership(conn, message.session_id)
-        if isinstance(message, Offer) and side is not Side.INTERPRETER:
+        kind = type(message)
+        if kind is Offer and side is not Side.INTERPRETER:
             raise Refused(ErrorCode.NOT_ALLOWED, "only the interpreter's page makes the offer")
-        if isinstance(message, Answer) and side is not Side.CALLER:
+        if kind is Answer and side is not Side.CALLER:
             raise Refused(ErrorCode.NOT_ALLOWED, "only the caller's page answers")
-        self._require_matched(session)
+        if not session.is_matched:
+            raise Refused(ErrorCode.ILLEGAL_STATE, "the session is not matched yet")
         peer = self._peer(session, side)
         if session.state is SessionState.RECONNECTING or peer is None or peer.conn_id is None:
             raise Refused(ErrorCode.PEER_ABSENT, "the other side is reconnecting")
-        sid = session.session_id
-        match message:
-            case Offer():
-                decision.send(peer.conn_id, PeerOffer(session_id=sid, sdp=message.sdp))
-            case Answer():
-                decision.send(peer.conn_id, PeerAnswer(session_id=sid, sdp=message.sdp))
-            case Ice():
-                decision.send(peer.conn_id, PeerIce(session_id=sid, candidate=message.candidate))
+        decision.send(peer.conn_id, relay_message(session.session_id, message))
 
     def _staff_handover(
         self, conn: Connection, request: StaffHandover, now: datetime, decision: Decision

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from signaling.protocol import CloseCode, ErrorCode, ErrorMessage, ServerMessage
+from signaling.protocol import CloseCode, ErrorCode, ErrorMessage, Relayed, ServerMessage
 from signaling.records import RecordEvent
 
 
-@dataclass(frozen=True, slots=True)
+# Not frozen (treat as read-only): built for every relayed frame, and a frozen dataclass's
+# `__init__` (`object.__setattr__` per field) costs twice as much.
+@dataclass(slots=True)
 class Delivery:
     conn_id: str
-    message: ServerMessage
+    message: ServerMessage | Relayed  # `Relayed`: a relayed offer/answer/ice, already encoded
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +33,7 @@ class Decision:
     records: list[RecordEvent] = field(default_factory=list)
     closes: list[Close] = field(default_factory=list)
 
-    def send(self, conn_id: str, message: ServerMessage) -> None:
+    def send(self, conn_id: str, message: ServerMessage | Relayed) -> None:
         self.deliveries.append(Delivery(conn_id, message))
 
     def error(self, conn_id: str, code: ErrorCode, message: str, about: str | None = None) -> None:
@@ -41,5 +43,10 @@ class Decision:
         self.closes.append(Close(conn_id, code, reason))
 
     def to(self, conn_id: str) -> list[ServerMessage]:
-        """The messages for one connection, in order (handy in tests and logs)."""
-        return [d.message for d in self.deliveries if d.conn_id == conn_id]
+        """The messages for one connection, in order (handy in tests and logs); a `Relayed` one as
+        the model it encodes."""
+        return [
+            d.message.message() if isinstance(d.message, Relayed) else d.message
+            for d in self.deliveries
+            if d.conn_id == conn_id
+        ]

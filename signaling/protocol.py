@@ -226,6 +226,9 @@ ClientMessage = (
 _CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(
     Annotated[ClientMessage, Field(discriminator="type")]
 )
+# The adapter's pydantic-core validator, called directly on the per-frame path (skips the
+# adapter's Python wrapper and its keyword checks).
+_CLIENT_VALIDATOR: Final = _CLIENT_ADAPTER.validator
 CLIENT_TYPES: Final = frozenset(
     {
         "hello",
@@ -412,8 +415,58 @@ def _relay_fields(message: ServerMessage) -> dict[str, Any]:
 _RELAYED: Final = frozenset[type[BaseModel]]((PeerIce, PeerOffer, PeerAnswer))
 
 
-def encode(message: ServerMessage) -> str:
+@dataclass(slots=True)  # not frozen (treat as read-only): a frozen `__init__` costs twice as much
+class Relayed:
+    """A relayed `offer`, `answer` or `ice` already in its wire form, built by `relay_message`.
+
+    Relaying runs once per forwarded frame, so the core skips building a `PeerOffer`/`PeerAnswer`/
+    `PeerIce` model (a pydantic init) and the shell sends `text` as is. `text` is byte-identical
+    to `encode()` of that model (`test_protocol.py` checks); `message()` builds the model, for
+    tests and tools.
+    """
+
+    type: Literal["offer", "answer", "ice"]
+    text: str
+
+    def message(self) -> PeerOffer | PeerAnswer | PeerIce:
+        decoded = SERVER_ADAPTER.validate_json(self.text)
+        assert isinstance(decoded, PeerOffer | PeerAnswer | PeerIce)
+        return decoded
+
+
+def relay_message(session_id: str, message: Offer | Answer | Ice) -> Relayed:
+    """The peer's copy of a validated client `offer`/`answer`/`ice` for session `session_id`."""
+    kind = message.type
+    if isinstance(message, Ice):
+        candidate = message.candidate
+        fields: dict[str, Any] = {
+            "v": PROTOCOL_VERSION,
+            "type": kind,
+            "session_id": session_id,
+            "candidate": None if candidate is None else candidate.__dict__,
+        }
+    else:
+        fields = {"v": PROTOCOL_VERSION, "type": kind, "session_id": session_id, "sdp": message.sdp}
+    try:
+        return Relayed(kind, orjson.dumps(fields).decode())
+    except orjson.JSONEncodeError:  # e.g. a lone surrogate: let pydantic decide, as `encode` does
+        return Relayed(kind, _relayed_model(session_id, message).model_dump_json())
+
+
+def _relayed_model(
+    session_id: str, message: Offer | Answer | Ice
+) -> PeerOffer | PeerAnswer | PeerIce:
+    if isinstance(message, Ice):
+        return PeerIce(session_id=session_id, candidate=message.candidate)
+    if isinstance(message, Offer):
+        return PeerOffer(session_id=session_id, sdp=message.sdp)
+    return PeerAnswer(session_id=session_id, sdp=message.sdp)
+
+
+def encode(message: ServerMessage | Relayed) -> str:
     """Serialize a server message; every field is present (`null` where empty)."""
+    if isinstance(message, Relayed):
+        return message.text
     if type(message) in _RELAYED:
         try:
             return orjson.dumps(_relay_fields(message)).decode()
@@ -472,7 +525,7 @@ def parse_client_message(
         # of `json` followed by the model (this runs for every frame). The models are strict, so
         # it accepts exactly what the step-by-step checks accept (`test_protocol_fast_path.py`
         # compares the two); those run only for a refusal, to name its error.
-        message = _CLIENT_ADAPTER.validate_json(raw)
+        message: ClientMessage = _CLIENT_VALIDATOR.validate_json(raw)
     except ValueError:  # ValidationError, including JSON that does not parse
         return _parse_step_by_step(raw, limits)
     return _within_limits(message, limits)

@@ -12,7 +12,7 @@ What happens where:
   subscription. A close the core asks for ends the subscription; the writer first sends what was
   queued (the `error` before a 4409), then closes with the code. A subscription that overflows
   (`SlowConsumer`) closes its socket with 1013 at once.
-- Direct path (`_send_direct`): a decision of exactly one delivery (every relayed offer, answer
+- Direct path (`_direct_ws`): a decision of exactly one delivery (every relayed offer, answer
   and ice) to a socket of this process whose queue is empty and whose transport has flushed is
   written by the sender's reader at once, without waking the peer's writer task: order holds
   (nothing is queued ahead of it) and the write cannot wait. Anything else goes through the bus,
@@ -50,6 +50,7 @@ from signaling.protocol import (
     IceServer,
     ProtocolError,
     ProtocolLimits,
+    Relayed,
     encode,
     parse_client_message,
 )
@@ -143,7 +144,7 @@ class _Socket:
         self.transport = transport
         self.log = ConnLog(log, {"conn_id": conn_id})
         self.writer: asyncio.Task[None] | None = None
-        # The in-process subscription, when there is one: see `SignalingHub._send_direct`.
+        # The in-process subscription, when there is one: see `SignalingHub._direct_ws`.
         self.direct: InProcessSubscription | None = None
         self.close_code: int | None = None  # set once a close was asked for
         self.close_reason = ""
@@ -270,7 +271,21 @@ class SignalingHub:
         lock = self._lock  # acquire/release rather than `async with`: this runs for every frame
         await lock.acquire()
         try:
-            await self._apply(self.core.handle(sock.conn_id, message, self.clock()))
+            decision = self.core.handle(sock.conn_id, message, self.clock())
+            deliveries = decision.deliveries
+            if len(deliveries) == 1 and not decision.records and not decision.closes:
+                # Every relayed `offer`/`answer`/`ice`: `_apply`'s direct path, inlined.
+                delivery = deliveries[0]
+                relayed = delivery.message
+                if type(relayed) is Relayed:
+                    ws = self._direct_ws(delivery.conn_id)
+                    if ws is not None:
+                        try:
+                            await ws.send_str(relayed.text)
+                        except ConnectionError:  # gone: its reader sees that and disconnects
+                            return
+                        return
+            await self._apply(decision)
         finally:
             lock.release()
 
@@ -293,11 +308,22 @@ class SignalingHub:
             # The shape of every relayed `offer`/`answer`/`ice` (and of most refusals).
             delivery = deliveries[0]
             message = delivery.message
-            if type(message) is ErrorMessage and log.isEnabledFor(logging.DEBUG):
-                log.debug("[%s] error %s about %s", delivery.conn_id, message.code, message.about)
-            text = encode(message)
-            if not await self._send_direct(delivery.conn_id, text):
+            if type(message) is Relayed:  # every forwarded frame: encoded by the core already
+                text = message.text
+            else:
+                if type(message) is ErrorMessage and log.isEnabledFor(logging.DEBUG):
+                    log.debug(
+                        "[%s] error %s about %s", delivery.conn_id, message.code, message.about
+                    )
+                text = encode(message)
+            ws = self._direct_ws(delivery.conn_id)
+            if ws is None:
                 await self.bus.publish(delivery.conn_id, text)
+                return
+            try:
+                await ws.send_str(text)
+            except ConnectionError:  # gone: its reader sees that and disconnects
+                return
             return
         encoded: dict[int, str] = {}  # one message to many sockets is encoded once
         debug = log.isEnabledFor(logging.DEBUG)
@@ -318,15 +344,15 @@ class SignalingHub:
         for close in decision.closes:
             self._close(close.conn_id, close.code, close.reason)
 
-    async def _send_direct(self, conn_id: str, payload: str) -> bool:
-        """Write one message straight to a socket of this process, skipping the wake-up of its
-        writer task, when that cannot change what the bus guarantees: nothing is queued for it
-        (so order holds), it is open, and its transport has flushed everything (so the send does
-        not wait; a reader that falls behind fills its transport, then its queue, and is closed
-        with 1013 as before). False: publish through the bus instead."""
+    def _direct_ws(self, conn_id: str) -> web.WebSocketResponse | None:
+        """The socket of this process to write one message to straight away, skipping the wake-up
+        of its writer task, when that cannot change what the bus guarantees: nothing is queued
+        for it (so order holds), it is open, and its transport has flushed everything (so the
+        send does not wait; a reader that falls behind fills its transport, then its queue, and
+        is closed with 1013 as before). None: publish through the bus instead."""
         sock = self.sockets.get(conn_id)
         if sock is None or sock.close_code is not None:
-            return False
+            return None
         subscription, transport = sock.direct, sock.transport
         if (
             subscription is None
@@ -336,12 +362,8 @@ class SignalingHub:
             or transport.get_write_buffer_size()
             or sock.ws.closed
         ):
-            return False
-        try:
-            await sock.ws.send_str(payload)
-        except ConnectionError:  # gone: its reader sees that and disconnects
-            return True
-        return True
+            return None
+        return sock.ws
 
     def _close(self, conn_id: str, code: int, reason: str) -> None:
         """Close after the messages already queued for the socket. Ids of sockets this process

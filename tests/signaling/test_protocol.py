@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from signaling.protocol import (
     CLIENT_TYPES,
+    Answer,
     CallerLeft,
     CallerWaiting,
     ClientMessage,
@@ -27,10 +28,13 @@ from signaling.protocol import (
     IceCandidate,
     Matched,
     Offer,
+    PeerAnswer,
     PeerIce,
+    PeerOffer,
     PresenceEcho,
     ProtocolError,
     ProtocolLimits,
+    Relayed,
     Role,
     ServerMessage,
     StaffAlert,
@@ -40,6 +44,7 @@ from signaling.protocol import (
     decode_server_message,
     encode,
     parse_client_message,
+    relay_message,
 )
 from signaling.states import Actor, EndReason, Presence
 
@@ -282,6 +287,56 @@ def test_limits_stay_within_the_ceilings(bad: dict[str, int]) -> None:
 
 
 # -- encoding
+
+
+_RELAY_CANDIDATES: list[dict[str, Any] | None] = [
+    {
+        "candidate": "candidate:1 1 udp 2122260223 192.168.1.20 54321 typ host",
+        "sdpMid": "0",
+        "sdpMLineIndex": 0,
+        "usernameFragment": "4ZcD",
+    },
+    {"candidate": ""},  # end of candidates: the optional fields are null
+    {"candidate": 'candidat\u00e9 \u65e5\u672c \U0001f600 "q" \\ \n\t\u0001', "sdpMid": "\u00e9"},
+    None,
+]
+_RELAY_SDPS = [
+    "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\n",
+    'v=0 \u00e9\u65e5 \U0001f600 "</script>" \\ \u2028',
+]
+
+
+def _relayed_cases() -> list[tuple[str, Any]]:
+    cases: list[tuple[str, Any]] = []
+    for candidate in _RELAY_CANDIDATES:
+        cases.append(("ice", {"type": "ice", "session_id": "s_1-A", "candidate": candidate}))
+    for sdp in _RELAY_SDPS:
+        cases.append(("offer", {"type": "offer", "session_id": "s1", "sdp": sdp}))
+        cases.append(("answer", {"type": "answer", "session_id": "s1", "sdp": sdp}))
+    return cases
+
+
+@pytest.mark.parametrize(("kind", "frame"), _relayed_cases())
+@pytest.mark.parametrize("ascii_json", [True, False])
+def test_relay_message_is_byte_identical_to_encoding_the_peer_model(
+    kind: str, frame: dict[str, Any], ascii_json: bool
+) -> None:
+    message = parse_client_message(json.dumps(frame, ensure_ascii=ascii_json))
+    assert isinstance(message, Offer | Answer | Ice)
+    relayed = relay_message("s_9", message)
+    model: PeerOffer | PeerAnswer | PeerIce
+    if isinstance(message, Ice):
+        model = PeerIce(session_id="s_9", candidate=message.candidate)
+    elif isinstance(message, Offer):
+        model = PeerOffer(session_id="s_9", sdp=message.sdp)
+    else:
+        model = PeerAnswer(session_id="s_9", sdp=message.sdp)
+    assert relayed.type == kind
+    assert relayed.text == encode(model) == model.model_dump_json()
+    assert relayed.text.encode() == model.model_dump_json().encode()  # byte for byte
+    assert encode(relayed) == relayed.text
+    assert relayed.message() == model
+    assert isinstance(relayed, Relayed)
 
 
 def test_encode_round_trips_every_server_message() -> None:
