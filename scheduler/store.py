@@ -808,20 +808,11 @@ async def add_shift(
 async def delete_shift(
     sessions: Sessions, shift_id: int, account_id: int, *, now: datetime | None = None
 ) -> None:
-    now = now or utcnow()
     async with sessions() as session, session.begin():
         row = await session.get(WeeklyShiftRow, shift_id)
         if row is None:
             raise NotFound
-        await session.delete(row)
-        _audit_raw(
-            session,
-            actor_for(account_id),
-            "shift.delete",
-            f"interpreter:{row.interpreter_id}",
-            f"shift:{shift_id}",
-            now,
-        )
+        await _delete_schedule_row(session, row, "shift", account_id, now)
 
 
 async def add_exception(
@@ -858,20 +849,30 @@ async def add_exception(
 async def delete_exception(
     sessions: Sessions, exception_id: int, account_id: int, *, now: datetime | None = None
 ) -> None:
-    now = now or utcnow()
     async with sessions() as session, session.begin():
         row = await session.get(ShiftExceptionRow, exception_id)
         if row is None:
             raise NotFound
-        await session.delete(row)
-        _audit_raw(
-            session,
-            actor_for(account_id),
-            "exception.delete",
-            f"interpreter:{row.interpreter_id}",
-            f"exception:{exception_id}",
-            now,
-        )
+        await _delete_schedule_row(session, row, "exception", account_id, now)
+
+
+async def _delete_schedule_row(
+    session: AsyncSession,
+    row: WeeklyShiftRow | ShiftExceptionRow,
+    kind: str,
+    account_id: int,
+    now: datetime | None,
+) -> None:
+    """Delete a shift or exception and audit it; existing reservations stay as they are."""
+    await session.delete(row)
+    _audit_raw(
+        session,
+        actor_for(account_id),
+        f"{kind}.delete",
+        f"interpreter:{row.interpreter_id}",
+        f"{kind}:{row.id}",
+        now or utcnow(),
+    )
 
 
 # --- loading the rules' inputs ------------------------------------------------------------------

@@ -61,6 +61,16 @@ class Limits:
         )
 
 
+def _optional_text(value: str | None, limit: int) -> str | None:
+    """Blank means absent; otherwise the stripped text, at most `limit` characters."""
+    if value is None or not value.strip():
+        return None
+    value = value.strip()
+    if len(value) > limit:
+        raise ValueError(f"must have at most {limit} characters")
+    return value
+
+
 def _limits(info: ValidationInfo) -> Limits:
     context = info.context
     if isinstance(context, Limits):
@@ -251,24 +261,12 @@ class ReservationCreate(Strict):
     @field_validator("contact")
     @classmethod
     def _contact(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is None or not value.strip():
-            return None
-        value = value.strip()
-        limit = _limits(info).max_contact_chars
-        if len(value) > limit:
-            raise ValueError(f"must have at most {limit} characters")
-        return value
+        return _optional_text(value, _limits(info).max_contact_chars)
 
     @field_validator("note")
     @classmethod
     def _note(cls, value: str | None, info: ValidationInfo) -> str | None:
-        if value is None or not value.strip():
-            return None
-        value = value.strip()
-        limit = _limits(info).max_note_chars
-        if len(value) > limit:
-            raise ValueError(f"must have at most {limit} characters")
-        return value
+        return _optional_text(value, _limits(info).max_note_chars)
 
     @field_validator("specialty")
     @classmethod
