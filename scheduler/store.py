@@ -594,6 +594,17 @@ async def _by_code(
 # --- staff: reservations ------------------------------------------------------------------------
 
 
+async def booking_codes(sessions: Sessions, reservation_ids: set[int]) -> dict[int, str]:
+    """Booking codes by reservation id, for the few calls open right now (an IN list is fine)."""
+    if not reservation_ids:
+        return {}
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Reservation.id, Reservation.code).where(Reservation.id.in_(reservation_ids))
+        )
+        return {rid: code for rid, code in rows.tuples()}
+
+
 async def list_reservations(
     sessions: Sessions,
     tz: ZoneInfo,

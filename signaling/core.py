@@ -26,6 +26,7 @@ from signaling.pairing import FreeInterpreter, choose_substitute, join_refusal
 from signaling.protocol import (
     Answer,
     CallerLeft,
+    CallerLeftReason,
     CallerWaiting,
     ClientMessage,
     CloseCode,
@@ -66,6 +67,13 @@ from signaling.states import (
 from signaling.views import CallView, InterpreterView
 
 _RELAYED = (Offer, Answer, Ice)
+_LEFT_BECAUSE: dict[EndReason, CallerLeftReason] = {
+    EndReason.HANGUP: "hung_up",
+    EndReason.MEDIA_FAILED: "hung_up",
+    EndReason.DROPPED: "disconnected",
+    EndReason.EXPIRED: "expired",
+    EndReason.SHUTDOWN: "shutdown",
+}
 _IN_SESSION_TRAFFIC = (*_RELAYED, MediaReport, StatsReport)
 
 
@@ -482,14 +490,20 @@ class SignalingCore:
                     decision.send(conn_id, waiting)
                 session.waiting_told = conn_id
             elif not session.is_matched:  # the caller's socket dropped
-                self._caller_left(session, decision)
+                self._caller_left(session, "disconnected", decision)
 
-    def _caller_left(self, session: Session, decision: Decision, keep: str | None = None) -> None:
-        """Tell the interpreter told `caller_waiting` that it is over (unless they are `keep`,
-        who is about to get `matched` instead)."""
+    def _caller_left(
+        self,
+        session: Session,
+        reason: CallerLeftReason,
+        decision: Decision,
+        keep: str | None = None,
+    ) -> None:
+        """Tell the interpreter told `caller_waiting` that it is over, and why (unless they are
+        `keep`, who is about to get `matched` instead)."""
         told, session.waiting_told = session.waiting_told, None
         if told is not None and told != keep and self._roster.connection(told) is not None:
-            decision.send(told, CallerLeft(reservation_id=session.reservation_id))
+            decision.send(told, CallerLeft(reservation_id=session.reservation_id, reason=reason))
 
     def _substitute_for(self, session: Session) -> Party | None:
         spoken_for = frozenset(
@@ -548,7 +562,7 @@ class SignalingCore:
     ) -> None:
         interpreter.presence = move_presence(interpreter.presence, Presence.IN_SESSION)
         session.move(SessionState.MATCHED)
-        self._caller_left(session, decision, keep=interpreter.conn_id)
+        self._caller_left(session, "handed_over", decision, keep=interpreter.conn_id)
         session.matched_at = now
         session.interpreter_name = interpreter.identity.display_name
         interpreter.session_id = session.session_id
@@ -579,7 +593,7 @@ class SignalingCore:
                 self._echo_presence(member, decision)
         if session.alerted:
             self._tell_staff(_alert(session, "resolved"), decision)
-        self._caller_left(session, decision)
+        self._caller_left(session, _LEFT_BECAUSE[reason], decision)
         del self._sessions[session.session_id]
 
     def _dropped_side(self, session: Session, now: datetime) -> Side | None:

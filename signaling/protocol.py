@@ -358,6 +358,11 @@ class CallerLeft(_ServerModel):
 
     type: Literal["caller_left"] = "caller_left"
     reservation_id: int
+    reason: CallerLeftReason
+
+
+# Why a waiting caller is no longer waiting for an interpreter (`caller_left.reason`).
+CallerLeftReason = Literal["handed_over", "hung_up", "disconnected", "expired", "shutdown"]
 
 
 class HandedOver(_ServerModel):

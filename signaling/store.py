@@ -15,13 +15,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.domain import IllegalTransition, ReservationStatus, move_reservation
 from scheduler.models import (
     AuditEntry,
-    BusyCell,
     CallSessionRecord,
     HandoverRow,
     Interpreter,
@@ -110,7 +109,9 @@ async def _save_session(session: AsyncSession, record: SessionRecord, now: datet
 
 
 async def _complete(session: AsyncSession, record: SessionRecord, now: datetime) -> None:
-    """Mark the reservation completed and release its held cells, as any final status does."""
+    """Mark the reservation completed. Its cells stay held to the slot's end: the interpreter
+    was booked for that time and spends the rest of it on wrap-up and the record, so a zero-notice
+    booking must not land in it. (Cancel and no-show still release them.)"""
     reservation = await session.scalar(
         select(Reservation).where(Reservation.id == record.reservation_id).with_for_update()
     )
@@ -122,7 +123,6 @@ async def _complete(session: AsyncSession, record: SessionRecord, now: datetime)
         log.info("reservation %s stays %s", reservation.id, reservation.status.value)
         return
     reservation.updated_at = now
-    await session.execute(delete(BusyCell).where(BusyCell.reservation_id == reservation.id))
     session.add(
         AuditEntry(
             at=now,

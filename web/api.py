@@ -643,12 +643,15 @@ async def staff_calls(request: web.Request) -> web.StreamResponse:
     """Open call sessions and connected interpreters, as this server process sees them now."""
     settings = request.app[SETTINGS]
     core = request.app[CORE]
+    calls = core.calls()
+    codes = await store.booking_codes(request.app[SESSIONS], {c.reservation_id for c in calls})
     return _json(
         StaffCallsOut(
             calls=[
                 OpenCallOut(
                     session_id=c.session_id,
                     reservation_id=c.reservation_id,
+                    code=codes.get(c.reservation_id),
                     state=c.state.value,
                     since=_local(c.since, settings),
                     language=c.language,
@@ -659,7 +662,7 @@ async def staff_calls(request: web.Request) -> web.StreamResponse:
                     alerted=c.alerted,
                     handover_candidates=list(c.handover_candidates),
                 )
-                for c in core.calls()
+                for c in calls
             ],
             interpreters=[
                 InterpreterPresenceOut(

@@ -249,7 +249,7 @@ KO: Final[Mapping[str, str]] = {
     ),
     "staff.live_alert_title": "배정된 통역사가 오지 않았습니다",
     "staff.live_alert_one": (
-        "예약 #{id} ({time} 시작, {language}): 배정 통역사 {name} 님이 없거나 준비되지 않았습니다. "
+        "예약 {id} ({time} 시작, {language}): 배정 통역사 {name} 님이 없거나 준비되지 않았습니다. "
         "시민이 기다리고 있습니다."
     ),
     "staff.live_alert_open": "실시간 상담에서 넘기기",
@@ -263,7 +263,7 @@ KO: Final[Mapping[str, str]] = {
     "staff.live_no_calls": "진행 중인 상담이 없습니다.",
     "staff.live_interpreters": "통역사 접속 상태",
     "staff.live_no_interpreters": "접속한 통역사가 없습니다.",
-    "staff.live_call_heading": "예약 #{id} · {time} 시작",
+    "staff.live_call_heading": "예약 {id} · {time} 시작",
     "staff.live_state_label": "상태",
     "staff.live_state.waiting": "시민 대기 중",
     "staff.live_state.matched": "연결 중",
@@ -283,9 +283,9 @@ KO: Final[Mapping[str, str]] = {
         "다른 상담 중이 아닌 통역사)"
     ),
     "staff.live_handover_sent": "예약 #{id}을(를) {name} 님에게 넘기는 중…",
-    "staff.live_handed_over": "예약 #{id}: {name} 님에게 넘겨 연결했습니다.",
+    "staff.live_handed_over": "예약 {id}: {name} 님에게 넘겨 연결했습니다.",
     "staff.live_handed_over_auto": (
-        "예약 #{id}: 유예 시간이 지나 {name} 님에게 자동으로 넘겨 연결했습니다."
+        "예약 {id}: 유예 시간이 지나 {name} 님에게 자동으로 넘겨 연결했습니다."
     ),
     "staff.live_handover_failed": "넘기지 못했습니다: {reason} (오류 코드 {code})",
     "staff.live_err.handover_unavailable": (
@@ -527,6 +527,13 @@ KO: Final[Mapping[str, str]] = {
     "console.state.caller_waiting": "시민 대기 중",
     "console.caller_waiting": "{name} 님이 대기실에서 기다립니다. 상담 가능으로 바꾸면 연결됩니다.",
     "title.caller_waiting": "🔔 시민 대기 중",
+    "console.caller_left.handed_over": "{name} 님은 다른 통역사에게 연결되었습니다.",
+    "console.caller_left.hung_up": "{name} 님이 대기실을 나갔습니다.",
+    "console.caller_left.disconnected": (
+        "{name} 님의 연결이 끊겼습니다. 돌아오면 다시 알려 드립니다."
+    ),
+    "console.caller_left.expired": "{name} 님의 예약 시간이 끝났습니다.",
+    "console.caller_left.shutdown": "서버가 재시작되어 {name} 님의 대기가 끝났습니다.",
 }
 
 EN: Final[Mapping[str, str]] = {
@@ -775,7 +782,7 @@ EN: Final[Mapping[str, str]] = {
     ),
     "staff.live_alert_title": "Assigned interpreter absent",
     "staff.live_alert_one": (
-        "Reservation #{id} (starts {time}, {language}): the assigned "
+        "Reservation {id} (starts {time}, {language}): the assigned "
         "interpreter {name} is absent or not ready. The caller is waiting."
     ),
     "staff.live_alert_open": "Hand over in Live calls",
@@ -789,7 +796,7 @@ EN: Final[Mapping[str, str]] = {
     "staff.live_no_calls": "No open sessions.",
     "staff.live_interpreters": "Interpreter presence",
     "staff.live_no_interpreters": "No interpreter is online.",
-    "staff.live_call_heading": "Reservation #{id} · starts {time}",
+    "staff.live_call_heading": "Reservation {id} · starts {time}",
     "staff.live_state_label": "State",
     "staff.live_state.waiting": "Caller waiting",
     "staff.live_state.matched": "Connecting",
@@ -809,9 +816,9 @@ EN: Final[Mapping[str, str]] = {
         "is ready and is not in a call)."
     ),
     "staff.live_handover_sent": "Handing reservation #{id} over to {name}…",
-    "staff.live_handed_over": "Reservation #{id}: handed over to {name} and matched.",
+    "staff.live_handed_over": "Reservation {id}: handed over to {name} and matched.",
     "staff.live_handed_over_auto": (
-        "Reservation #{id}: handed over to {name} automatically after the grace period."
+        "Reservation {id}: handed over to {name} automatically after the grace period."
     ),
     "staff.live_handover_failed": "Could not hand over: {reason} (error code {code})",
     "staff.live_err.handover_unavailable": (
@@ -1067,6 +1074,13 @@ EN: Final[Mapping[str, str]] = {
     "console.state.caller_waiting": "Caller waiting",
     "console.caller_waiting": "{name} is in the waiting room. Set yourself ready to connect.",
     "title.caller_waiting": "🔔 Caller waiting",
+    "console.caller_left.handed_over": "{name} was connected to another interpreter.",
+    "console.caller_left.hung_up": "{name} left the waiting room.",
+    "console.caller_left.disconnected": (
+        "{name} lost their connection. You will be told if they return."
+    ),
+    "console.caller_left.expired": "The booked time of {name} has ended.",
+    "console.caller_left.shutdown": "The server restarted, so {name} is no longer waiting.",
 }
 
 STRINGS: Final[Mapping[str, Mapping[str, str]]] = {"ko": KO, "en": EN}

@@ -628,6 +628,7 @@ class OpenCallOut(Out):
 
     session_id: str
     reservation_id: int
+    code: str | None  # the booking code staff know it by (None if the booking is gone)
     state: Literal["waiting", "matched", "connected", "reconnecting"]
     since: datetime
     language: str

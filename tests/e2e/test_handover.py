@@ -164,6 +164,7 @@ def test_staff_see_the_absent_interpreter_and_hand_the_caller_over(
         expect(card).to_contain_text("시민 대기 중")
         expect(card).to_contain_text("통역사 부재")
         expect(card).to_contain_text(assigned.name)
+        expect(card.locator("h4")).to_contain_text(f"예약 {code}")  # staff know it by its code
         presence = staff.locator("#live-interpreters")
         expect(presence).to_contain_text(substitute.name)
         expect(presence).to_contain_text("상담 가능")
@@ -175,7 +176,7 @@ def test_staff_see_the_absent_interpreter_and_hand_the_caller_over(
         card.get_by_role("button", name="다른 통역사에게 넘기기").focus()
         staff.keyboard.press("Enter")
         result = staff.locator("#live-result")
-        expect(result).to_contain_text(f"예약 #{rid}: {substitute.name} 님에게 넘겨 연결했습니다.")
+        expect(result).to_contain_text(f"예약 {code}: {substitute.name} 님에게 넘겨 연결했습니다.")
         for page in (caller, sub):
             expect(page.locator("#call-view")).to_be_visible()
             expect(page.locator("#call-state")).to_have_attribute(

@@ -733,8 +733,11 @@ def test_an_interpreter_in_another_call_is_told_too() -> None:
     assert only(h.send("c1", type="join"), "i1", CallerWaiting).reservation_id == 7
 
 
-@pytest.mark.parametrize("how", ["hangup", "disconnect", "expired"])
-def test_the_interpreter_is_told_when_the_caller_stops_waiting(how: str) -> None:
+@pytest.mark.parametrize(
+    ("how", "reason"),
+    [("hangup", "hung_up"), ("disconnect", "disconnected"), ("expired", "expired")],
+)
+def test_the_interpreter_is_told_when_the_caller_stops_waiting(how: str, reason: str) -> None:
     h = Harness()
     h.open("i1", INTERPRETER)
     h.open("c1", CALLER)
@@ -745,7 +748,8 @@ def test_the_interpreter_is_told_when_the_caller_stops_waiting(how: str) -> None
         decision = h.disconnect("c1", SLOT + MINUTE)
     else:
         decision = h.tick(SLOT_END)
-    assert only(decision, "i1", CallerLeft).reservation_id == 7
+    left = only(decision, "i1", CallerLeft)
+    assert (left.reservation_id, left.reason) == (7, reason)
     assert h.tick(SLOT_END + MINUTE).to("i1") == []  # once
 
 
@@ -764,7 +768,7 @@ def test_a_handover_tells_the_assigned_interpreter_the_caller_left() -> None:
     h.open("i1", INTERPRETER)
     _waiting_with_a_free_substitute(h)
     decision = h.send("t1", SLOT + MINUTE, type="staff_handover", session_id="s1", interpreter_id=2)
-    assert types(decision, "i1") == ["caller_left"]
+    assert only(decision, "i1", CallerLeft).reason == "handed_over"
     assert "caller_left" not in types(decision, "i2")
     assert only(decision, "i2", Matched).reservation_id == 7
 

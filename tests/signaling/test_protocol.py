@@ -360,7 +360,7 @@ def test_encode_round_trips_every_server_message() -> None:
             slot_start=start,
         ),
         CallerWaiting(reservation_id=1, since=start),
-        CallerLeft(reservation_id=1),
+        CallerLeft(reservation_id=1, reason="hung_up"),
         HandedOver(
             session_id="s1",
             reservation_id=1,

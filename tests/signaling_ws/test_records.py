@@ -107,7 +107,7 @@ async def test_a_hung_up_call_is_recorded_and_completes_the_booking(
 
     row = await reservation(client, booking.id)
     assert row.status == "completed"
-    assert await rows(client, BusyCell, reservation_id=booking.id) == []
+    assert len(await rows(client, BusyCell, reservation_id=booking.id)) > 0  # held to slot end
     audit = await rows(client, AuditEntry, action="reservation.completed")
     assert [(a.actor, a.target) for a in audit] == [("system", f"reservation:{booking.id}")]
 

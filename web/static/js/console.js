@@ -121,7 +121,11 @@ function onCallerLeft(message) {
   if (!waitingCallers.delete(message.reservation_id)) return;
   const item = items.find((i) => i.id === message.reservation_id);
   clearStatus(t("console.caller_waiting", { name: item ? item.name : "" }));
-  if (!session) setTitle("");
+  // Say why the caller stopped waiting (handed over, hung up, dropped, slot over), in words.
+  if (!session) {
+    setStatus(t(`console.caller_left.${message.reason}`, { name: item ? item.name : "" }), "info");
+    setTitle("");
+  }
   renderList();
 }
 

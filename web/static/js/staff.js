@@ -504,7 +504,7 @@ function renderAlert() {
             "li",
             { dataset: { reservation: call.reservation_id } },
             t("staff.live_alert_one", {
-              id: call.reservation_id,
+              id: bookingLabel(call),
               time: formatTime(call.slot_start),
               language: nameFor(catalog.languages, call.language),
               name: interpreterName(call.assigned_interpreter_id),
@@ -541,6 +541,12 @@ function handoverForm(call) {
   );
 }
 
+// Staff know bookings by their code (K7F-2QD); the number is a fallback for a call the list
+// has not caught up with yet.
+function bookingLabel(call) {
+  return call.code || `#${call.reservation_id}`;
+}
+
 function liveCallCard(call) {
   const facts = [
     [t("detail.language"), nameFor(catalog.languages, call.language)],
@@ -554,7 +560,7 @@ function liveCallCard(call) {
       class: "card live-call",
       dataset: { session: call.session_id, reservation: call.reservation_id, state: call.state, alerted: String(call.alerted) },
     },
-    el("h4", {}, t("staff.live_call_heading", { id: call.reservation_id, time: formatTime(call.slot_start) })),
+    el("h4", {}, t("staff.live_call_heading", { id: bookingLabel(call), time: formatTime(call.slot_start) })),
     el(
       "p",
       { class: "res-time" },
@@ -649,7 +655,8 @@ function onLiveMessage(message) {
       const name = interpreterName(message.to_interpreter_id);
       if (mine || message.by === "system") {
         const key = message.by === "system" ? "staff.live_handed_over_auto" : "staff.live_handed_over";
-        showResult(t(key, { id: message.reservation_id, name }), "success");
+        const call = liveCalls.calls.find((c) => c.session_id === message.session_id);
+        showResult(t(key, { id: call ? bookingLabel(call) : `#${message.reservation_id}`, name }), "success");
       }
       if (mine) {
         pendingHandover = null;
