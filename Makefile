@@ -39,7 +39,9 @@ run: install
 	@echo "SignDesk demo on http://$(HOST):$(PORT)/"
 	@echo "  citizen booking:   http://$(HOST):$(PORT)/"
 	@echo "  staff console:     http://$(HOST):$(PORT)/staff        (log in as a staff account above)"
+	@echo "  live queue:        http://$(HOST):$(PORT)/live          (no booking; during service hours)"
 	@echo "  interpreter home:  http://$(HOST):$(PORT)/interpreter  (log in as an interpreter above)"
+	@echo "  staff wallboard:   http://$(HOST):$(PORT)/staff/wallboard"
 	@echo "  logins are kept in var/demo-logins.txt"
 	@echo ""
 	$(PY) -m signdesk serve
@@ -60,6 +62,8 @@ bench: install-dev browser
 	$(PY) -m bench.signaling_relay
 	$(PY) -m bench.ws_memory
 	$(PY) -m bench.call_media
+	$(PY) -m bench.routing
+	$(PY) -m bench.queue_ws
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

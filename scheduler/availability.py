@@ -455,6 +455,14 @@ def _shift_intervals(
     return out
 
 
+def service_intervals(
+    tz: ZoneInfo, hours: ServiceHours, first: date, last: date
+) -> list[_Interval]:
+    """The service's open intervals (epoch seconds, merged) over local dates [first, last]: the
+    same intervals slots are clipped to, for the live queue's "open now?" question."""
+    return _merge(_service_intervals(_Clock(tz), hours, _days((first, last))))
+
+
 def _service_intervals(
     clock: _Clock, hours: ServiceHours, days: Sequence[tuple[date, int, date]]
 ) -> list[_Interval]:

@@ -1,6 +1,8 @@
-"""SQLAlchemy tables for accounts, interpreters, shifts, reservations and call records.
+"""SQLAlchemy tables for accounts, interpreters, shifts, reservations, the live queue and call
+records.
 
 Times are stored in UTC (`UTCDateTime`); weekly shift times are wall-clock in the service's zone.
+Constraints are named, so SQLite's batch migrations can find and drop them again.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from datetime import datetime, time
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Enum,
     Float,
     ForeignKey,
@@ -18,6 +21,8 @@ from sqlalchemy import (
     String,
     Text,
     Time,
+    UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -36,6 +41,17 @@ def _enum(
         values_callable=lambda e: [m.value for m in e],
         validate_strings=True,
     )
+
+
+# Exactly one owner: a booking's ticket or session, or a walk-in's.
+_ONE_OWNER = (
+    "(reservation_id IS NOT NULL AND contact_id IS NULL)"
+    " OR (reservation_id IS NULL AND contact_id IS NOT NULL)"
+)
+_MODES = "mode IN ('video', 'chat')"
+MAX_CHAT_TEXT_CHARS = 4000
+MAX_SURVEY_COMMENT_CHARS = 500
+MAX_CONTACT_NAME_CHARS = 40
 
 
 class SignLanguage(Base):
@@ -181,8 +197,33 @@ class AuditEntry(Base):
     detail: Mapped[str | None] = mapped_column(String(400), nullable=True)
 
 
+class QueueContact(Base):
+    """A caller without a booking who asked to join the live queue.
+
+    The contact token is their proof, like a booking's link token: 256 random bits, only its
+    SHA-256 kept. `display_name` is an optional nickname (None: the pages show a generic label);
+    nothing else personal is asked. Consent to process the request (PIPA Art. 15) is stored as it
+    is for reservations; consent to keep a chat transcript is given per session, at `join`.
+    """
+
+    __tablename__ = "queue_contacts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    language: Mapped[str] = mapped_column(ForeignKey("sign_languages.code"))
+    specialty: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    mode: Mapped[str] = mapped_column(String(10))
+    display_name: Mapped[str | None] = mapped_column(String(MAX_CONTACT_NAME_CHARS), nullable=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    consent_version: Mapped[str] = mapped_column(String(40))
+    consented_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (CheckConstraint(_MODES, name="ck_queue_contacts_mode"),)
+
+
 class CallTicket(Base):
-    """A one-time pass for a caller's WebSocket upgrade, bought with the booking's link token.
+    """A one-time pass for a caller's WebSocket upgrade, bought with the booking's link token or
+    a walk-in's contact token (exactly one of `reservation_id` and `contact_id` is set).
 
     Only the SHA-256 of the ticket is kept. `used_at` is set by the one `UPDATE` that consumes it,
     so a ticket opens at most one socket even when two upgrades race.
@@ -191,27 +232,43 @@ class CallTicket(Base):
     __tablename__ = "call_tickets"
 
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
-    reservation_id: Mapped[int] = mapped_column(
-        ForeignKey("reservations.id", ondelete="CASCADE"), index=True
+    reservation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reservations.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("queue_contacts.id", ondelete="CASCADE", name="fk_call_tickets_contact_id"),
+        index=True,
+        nullable=True,
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
+    __table_args__ = (CheckConstraint(_ONE_OWNER, name="ck_call_tickets_one_owner"),)
+
 
 class CallSessionRecord(Base):
     """One call session from the caller's join to its end (`signaling.records.SessionRecord`).
 
-    A caller may hang up and join again, so a reservation can have several. No SDP, candidate,
-    token or name is stored: times, ids, reasons and frame-rate averages only.
+    A caller may hang up and join again, so a reservation (or a walk-in contact) can have several.
+    No SDP, candidate, token or name is stored: times, ids, reasons and frame-rate averages only;
+    the chat transcript, when the caller consented to keep it, is in `chat_messages`.
     """
 
     __tablename__ = "call_sessions"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    reservation_id: Mapped[int] = mapped_column(
-        ForeignKey("reservations.id", ondelete="CASCADE"), index=True
+    reservation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reservations.id", ondelete="CASCADE"), index=True, nullable=True
     )
+    contact_id: Mapped[int | None] = mapped_column(
+        ForeignKey("queue_contacts.id", ondelete="CASCADE", name="fk_call_sessions_contact_id"),
+        index=True,
+        nullable=True,
+    )
+    kind: Mapped[str] = mapped_column(String(10), server_default="reserved")
+    mode: Mapped[str] = mapped_column(String(10), server_default="video")
+    specialty: Mapped[str | None] = mapped_column(String(40), nullable=True)
     session_id: Mapped[str] = mapped_column(String(64), unique=True)
     assigned_interpreter_id: Mapped[int | None] = mapped_column(
         ForeignKey("interpreters.id", ondelete="SET NULL"), nullable=True
@@ -220,18 +277,30 @@ class CallSessionRecord(Base):
         ForeignKey("interpreters.id", ondelete="SET NULL"), nullable=True
     )
     handed_over: Mapped[bool] = mapped_column(Boolean, default=False)
-    caller_joined_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    caller_joined_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     caller_media_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     interpreter_media_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     connected_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
-    ended_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     wait_seconds: Mapped[float] = mapped_column(Float)
     duration_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     ended_by: Mapped[str] = mapped_column(String(20))
     end_reason: Mapped[str] = mapped_column(String(20))
     caller_fps_avg: Mapped[float | None] = mapped_column(Float, nullable=True)
     interpreter_fps_avg: Mapped[float | None] = mapped_column(Float, nullable=True)
+    offers_missed: Mapped[int] = mapped_column(Integer, server_default="0")
+    transcript_consent: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    transcript_truncated: Mapped[bool] = mapped_column(Boolean, server_default=false())
+
+    __table_args__ = (
+        CheckConstraint(
+            "(kind = 'reserved' AND reservation_id IS NOT NULL AND contact_id IS NULL)"
+            " OR (kind = 'walk_in' AND contact_id IS NOT NULL AND reservation_id IS NULL)",
+            name="ck_call_sessions_owner",
+        ),
+        CheckConstraint(_MODES, name="ck_call_sessions_mode"),
+    )
 
 
 class HandoverRow(Base):
@@ -255,3 +324,54 @@ class HandoverRow(Base):
     staff_account_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
     )
+
+
+class ChatMessage(Base):
+    """One line of a session's chat, kept only when the caller consented to the transcript."""
+
+    __tablename__ = "chat_messages"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_session_id: Mapped[int] = mapped_column(ForeignKey("call_sessions.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    sender: Mapped[str] = mapped_column(String(12))
+    text: Mapped[str] = mapped_column(String(MAX_CHAT_TEXT_CHARS))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (
+        # Also the index for reading one session's transcript in order.
+        UniqueConstraint("call_session_id", "seq", name="uq_chat_messages_session_seq"),
+        CheckConstraint("sender IN ('caller', 'interpreter')", name="ck_chat_messages_sender"),
+    )
+
+
+class PresenceEvent(Base):
+    """An interpreter's presence changed: the raw material of utilisation statistics."""
+
+    __tablename__ = "presence_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    interpreter_id: Mapped[int] = mapped_column(ForeignKey("interpreters.id", ondelete="CASCADE"))
+    state: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(String(40), nullable=True)  # a code, never text
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_presence_events_interpreter_at", "interpreter_id", "at"),)
+
+
+class SurveyAnswer(Base):
+    """The caller's satisfaction survey for one session; the primary key allows one answer.
+
+    No foreign key to `call_sessions`: the answer may race the session's record through the
+    record writer's queue. The API checks that the session exists and is the caller's.
+    """
+
+    __tablename__ = "survey_answers"
+
+    session_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    stars: Mapped[int] = mapped_column(Integer)
+    resolved: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
+    comment: Mapped[str | None] = mapped_column(String(MAX_SURVEY_COMMENT_CHARS), nullable=True)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="ck_survey_answers_stars"),)

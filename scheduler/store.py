@@ -33,6 +33,7 @@ from scheduler.availability import (
     available_slots,
     cells_for,
     free_interpreters_at,
+    service_intervals,
 )
 from scheduler.codes import hash_token, new_booking_code, new_link_token, token_matches
 from scheduler.domain import (
@@ -55,6 +56,7 @@ from scheduler.models import (
     Reservation,
     ShiftExceptionRow,
     SignLanguage,
+    SurveyAnswer,
     WeeklyShiftRow,
 )
 from signdesk.db import utcnow
@@ -156,6 +158,7 @@ class CallSummary:
     interpreter_fps_avg: float | None
     interpreter_id: int | None
     handed_over: bool
+    survey_stars: int | None = None  # the caller's survey answer (None: not answered)
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,6 +249,31 @@ def slot_rules(settings: Settings) -> SlotRules:
             weekend_close=settings.weekend_close,
         ),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceWindow:
+    """Whether the service is open at an instant: until when, or else from when (aware UTC)."""
+
+    open: bool
+    closes_at: datetime | None  # when open
+    opens_at: datetime | None  # when closed: the next opening (None: none within a week)
+
+
+def service_window(settings: Settings, now: datetime) -> ServiceWindow:
+    """The service hours at `now`, by the very intervals availability clips slots to (so the
+    live queue and the booking grid cannot disagree about when the service is open)."""
+    tz = settings.tz
+    today = now.astimezone(tz).date()
+    hours = slot_rules(settings).hours
+    stamp = now.timestamp()
+    first, last = today - timedelta(days=1), today + timedelta(days=8)
+    for start, end in service_intervals(tz, hours, first, last):
+        if start <= stamp < end:
+            return ServiceWindow(True, datetime.fromtimestamp(end, UTC), None)
+        if start > stamp:
+            return ServiceWindow(False, None, datetime.fromtimestamp(start, UTC))
+    return ServiceWindow(False, None, None)
 
 
 def local_day_bounds(first: date, last: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -629,15 +657,17 @@ async def list_reservations(
         .order_by(Reservation.starts_at, Reservation.id)
     )
     calls_query = (
-        select(CallSessionRecord)
+        select(CallSessionRecord, SurveyAnswer.stars)
         .join(Reservation, Reservation.id == CallSessionRecord.reservation_id)
+        .outerjoin(SurveyAnswer, SurveyAnswer.session_id == CallSessionRecord.session_id)
         .where(*where)
         .order_by(CallSessionRecord.ended_at, CallSessionRecord.id)
     )
     async with sessions() as session:
         rows = await session.execute(query)
         latest = {
-            row.reservation_id: _call_summary(row) for row in await session.scalars(calls_query)
+            row.reservation_id: _call_summary(row, stars)
+            for row, stars in (await session.execute(calls_query)).tuples()
         }
         return [
             _record(reservation, name, latest.get(reservation.id))
@@ -1009,7 +1039,7 @@ def _record(
     )
 
 
-def _call_summary(row: CallSessionRecord) -> CallSummary:
+def _call_summary(row: CallSessionRecord, survey_stars: int | None = None) -> CallSummary:
     return CallSummary(
         caller_joined_at=row.caller_joined_at,
         matched_at=row.matched_at,
@@ -1024,6 +1054,7 @@ def _call_summary(row: CallSessionRecord) -> CallSummary:
         interpreter_fps_avg=row.interpreter_fps_avg,
         interpreter_id=row.actual_interpreter_id,
         handed_over=row.handed_over,
+        survey_stars=survey_stars,
     )
 
 

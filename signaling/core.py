@@ -16,26 +16,37 @@ Rules (see `docs/protocol.md` for the full text):
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal, assert_never
 
 from signaling.config import CoreConfig, default_resume_token, default_session_id
 from signaling.decisions import Decision
-from signaling.identities import CallerIdentity, Identity, InterpreterIdentity, StaffIdentity
-from signaling.pairing import FreeInterpreter, choose_substitute, join_refusal
+from signaling.identities import (
+    CallerIdentity,
+    Identity,
+    InterpreterIdentity,
+    StaffIdentity,
+    WalkInIdentity,
+)
+from signaling.pairing import join_refusal
 from signaling.protocol import (
+    Accept,
     Answer,
     CallerLeft,
     CallerLeftReason,
     CallerWaiting,
+    Chat,
+    ChatMessage,
     ClientMessage,
     CloseCode,
+    Decline,
     Ended,
     ErrorCode,
     HandedOver,
     Hangup,
     Hello,
     Ice,
+    InterpreterState,
     Join,
     Matched,
     MediaReport,
@@ -44,16 +55,33 @@ from signaling.protocol import (
     PresenceEcho,
     PresenceUpdate,
     ProtocolError,
+    QueueStatus,
+    Ring,
+    RingCancelled,
     Role,
     StaffAlert,
     StaffHandover,
     StatsReport,
+    Typing,
+    TypingStatus,
     Waiting,
+    WaitingLanguage,
+    Wallboard,
+    Watch,
     Welcome,
     relay_message,
 )
-from signaling.records import HandoverRecord
+from signaling.records import ChatLine, HandoverRecord, PresenceRecord
 from signaling.roster import Connection, Party, Roster
+from signaling.routing import (
+    AvailableInterpreter,
+    HandleTimes,
+    QueuedCaller,
+    RoutingRules,
+    estimate_wait,
+    queue_positions,
+    route,
+)
 from signaling.sessions import Session, WaitingStatus
 from signaling.states import (
     Actor,
@@ -65,16 +93,20 @@ from signaling.states import (
     move_presence,
 )
 from signaling.views import CallView, InterpreterView
+from signaling.wallboard import DayBook, DayFigures
 
 _RELAYED = (Offer, Answer, Ice)
+# Interpreters counted as "online" for a language's wait estimate.
+_STAFFED = frozenset({Presence.READY, Presence.OFFERED, Presence.IN_SESSION, Presence.WRAP_UP})
 _LEFT_BECAUSE: dict[EndReason, CallerLeftReason] = {
     EndReason.HANGUP: "hung_up",
     EndReason.MEDIA_FAILED: "hung_up",
     EndReason.DROPPED: "disconnected",
     EndReason.EXPIRED: "expired",
     EndReason.SHUTDOWN: "shutdown",
+    EndReason.ABANDONED: "hung_up",
 }
-_IN_SESSION_TRAFFIC = (*_RELAYED, MediaReport, StatsReport)
+_IN_SESSION_TRAFFIC = (*_RELAYED, MediaReport, StatsReport, Chat, Typing, Watch)
 
 
 class Refused(Exception):
@@ -100,6 +132,32 @@ class SignalingCore:
         self._new_session_id = new_session_id
         self._roster = Roster(new_token)
         self._sessions: dict[str, Session] = {}
+        self._rules = RoutingRules(specialty_relax_after=self.config.specialty_relax_after)
+        self._handle_times = HandleTimes(default=self.config.typical_handle_time)
+        self._days = DayBook(self.config.service_timezone)
+        self._wallboard_changed = True
+        self._wallboard_sent_at: datetime | None = None
+
+    def seed(
+        self,
+        now: datetime,
+        *,
+        answered_waits: list[float],
+        abandoned_waits: list[float],
+        handle_times: list[float],
+    ) -> None:
+        """Start a fresh process with today's wallboard figures and recent handle times (seconds,
+        newest first) from the stored records."""
+        self._days.seed(now, answered_waits, abandoned_waits)
+        for seconds in reversed(handle_times):
+            self._handle_times.add(timedelta(seconds=seconds) + self.config.wrap_up)
+
+    def day_bounds(self, now: datetime) -> tuple[datetime, datetime]:
+        """Today in the service time zone, for the shell's `seed` query."""
+        return self._days.day_bounds(now)
+
+    def today(self, now: datetime) -> DayFigures:
+        return self._days.today(now)
 
     # -- queries
 
@@ -153,6 +211,7 @@ class SignalingCore:
         decision = Decision()
         if self._roster.connection(conn_id) is not None:
             raise ValueError("connection ids must be unique")
+        self._wallboard_changed = True
         if len(self._roster) >= self.config.max_connections:
             decision.error(conn_id, ErrorCode.CAPACITY, "the server is full; try again soon")
             decision.close(conn_id, CloseCode.TRY_AGAIN_LATER, "server full")
@@ -179,6 +238,8 @@ class SignalingCore:
             if not conn.welcomed and not isinstance(message, Hello):
                 raise Refused(ErrorCode.HELLO_REQUIRED, "send `hello` first")
             self._dispatch(conn, message, now, decision)
+            if not isinstance(message, _IN_SESSION_TRAFFIC):
+                self._wallboard_changed = True
         except Refused as refusal:
             decision.error(conn_id, refusal.code, refusal.message, about)
             return decision
@@ -196,12 +257,19 @@ class SignalingCore:
         party = self._roster.party_of(conn) if conn is not None else None
         if party is None:
             return decision
+        self._wallboard_changed = True
+        if party.offered_session is not None:  # rung, and gone: the ring moves on
+            self._withdraw_ring(party, "declined", now, decision, missed=False)
         session = self._session_of(party)
         if session is None:
-            self._roster.forget(party)
+            self._forget(party, now, decision)
         else:
             party.conn_id = None
             party.gone_since = now
+            if session.offered_to is not None:  # a walk-in dropped while being rung
+                rung = self._roster.interpreter(session.offered_to)
+                if rung is not None:
+                    self._withdraw_ring(rung, "caller_left", now, decision, missed=False)
             session.drop()
             peer = self._peer(session, party.side)
             if peer is not None and peer.conn_id is not None:
@@ -223,7 +291,16 @@ class SignalingCore:
                 self._end(session, now, Actor(dropped), EndReason.DROPPED, decision)
             elif now >= self._deadline(session):
                 self._end(session, now, Actor.SYSTEM, EndReason.EXPIRED, decision)
+            elif self._ring_timed_out(session, now):
+                rung = self._roster.interpreter(session.offered_to)
+                if rung is not None:
+                    self._withdraw_ring(rung, "timeout", now, decision, missed=True)
+        for party in list(self._roster.interpreters()):
+            until = party.wrap_up_until
+            if party.presence is Presence.WRAP_UP and until is not None and now >= until:
+                self._set_presence(party, Presence.READY, now, decision)
         self._pair_waiting(now, decision)
+        self._push_wallboard(now, decision)
         return decision
 
     def shutdown(self, now: datetime) -> Decision:
@@ -231,6 +308,9 @@ class SignalingCore:
         decision = Decision()
         for session in list(self._sessions.values()):
             self._end(session, now, Actor.SYSTEM, EndReason.SHUTDOWN, decision)
+        for party in list(self._roster.interpreters()):
+            if party.presence is not Presence.OFFLINE:
+                self._set_presence(party, Presence.OFFLINE, now, decision)
         for conn in self._roster.connections():
             decision.close(conn.conn_id, CloseCode.GOING_AWAY, "server shutting down")
         self._roster.clear()
@@ -243,11 +323,11 @@ class SignalingCore:
     ) -> None:
         match message:
             case Hello():
-                self._hello(conn, message, decision)
+                self._hello(conn, message, now, decision)
             case PresenceUpdate():
                 self._presence(conn, message, now, decision)
             case Join():
-                self._join(conn, now)
+                self._join(conn, message, now)
             case Offer() | Answer() | Ice():
                 self._relay(conn, message, decision)
             case Hangup():
@@ -255,6 +335,27 @@ class SignalingCore:
                 media_failed = message.reason == "media_failed"
                 reason = EndReason.MEDIA_FAILED if media_failed else EndReason.HANGUP
                 self._end(session, now, Actor(side), reason, decision)
+            case Accept():
+                self._accept(conn, message, now, decision)
+            case Decline():
+                party = self._rung(conn, message.session_id)
+                self._withdraw_ring(party, "declined", now, decision, missed=False)
+            case Chat():
+                self._chat(conn, message, now, decision)
+            case Typing():
+                side, session = self._membership(conn, message.session_id)
+                self._require_matched(session)
+                peer = self._peer(session, side)
+                if peer is not None and peer.conn_id is not None:
+                    typing = TypingStatus(
+                        session_id=session.session_id, sender=side.value, active=message.active
+                    )
+                    decision.send(peer.conn_id, typing)
+            case Watch():
+                if not isinstance(conn.identity, StaffIdentity):
+                    raise Refused(ErrorCode.NOT_ALLOWED, "only staff watch the wallboard")
+                conn.watching = True
+                decision.send(conn.conn_id, self._wallboard(now))
             case MediaReport():
                 side, session = self._membership(conn, message.session_id)
                 self._require_matched(session)
@@ -271,7 +372,7 @@ class SignalingCore:
 
     # -- hello and resume
 
-    def _hello(self, conn: Connection, hello: Hello, decision: Decision) -> None:
+    def _hello(self, conn: Connection, hello: Hello, now: datetime, decision: Decision) -> None:
         if conn.welcomed:
             raise Refused(ErrorCode.ALREADY_WELCOMED, "this connection already said hello")
         identity = conn.identity
@@ -299,9 +400,9 @@ class SignalingCore:
         conn.welcomed = True
         if party is None:
             party = self._roster.add(identity, conn.conn_id)
-            if party.side is Side.INTERPRETER:
-                party.presence = move_presence(party.presence, Presence.AWAY)
             self._welcome(conn, party, resumed=False, decision=decision)
+            if party.side is Side.INTERPRETER:
+                self._set_presence(party, Presence.AWAY, now, decision)
             return
         replaced = self._roster.attach(party, conn.conn_id, identity)
         if replaced is not None:  # a resume over a socket the shell has not reaped yet
@@ -322,7 +423,7 @@ class SignalingCore:
                 resumed=resumed,
             ),
         )
-        if party.side is Side.INTERPRETER:
+        if party.side is Side.INTERPRETER and party.presence is not Presence.OFFLINE:
             self._echo_presence(party, decision)
 
     def _welcome_staff(self, conn: Connection, staff: StaffIdentity, decision: Decision) -> None:
@@ -356,8 +457,11 @@ class SignalingCore:
             session.restore()
         if not session.is_matched:
             session.waiting_status = None  # `_pair_waiting` tells the caller again, or matches
+            session.queue_told = None
             return
         decision.send(party.conn_id, self._matched_message(session, party.side))
+        for line in session.recent_chat:  # the page lost its chat with the reload
+            decision.send(party.conn_id, _chat_message(session, line))
         peer = self._peer(session, party.side)
         sid = session.session_id
         if peer is None or peer.conn_id is None:
@@ -373,40 +477,99 @@ class SignalingCore:
         party = self._roster.party_of(conn)
         if party is None or party.side is not Side.INTERPRETER:
             raise Refused(ErrorCode.NOT_ALLOWED, "only interpreters have a presence")
-        new = move_presence(party.presence, Presence(update.state))
-        if new is Presence.READY and party.presence is not Presence.READY:
-            party.ready_since = now
-        party.presence = new
-        party.away_reason = update.reason if new is Presence.AWAY else None
-        self._echo_presence(party, decision)
+        target = Presence(update.state)
+        if party.session_id is not None:  # in a call (or holding one while reconnecting)
+            raise Refused(ErrorCode.ILLEGAL_STATE, "presence cannot change during a call")
+        move_presence(party.presence, target)  # refuse an illegal move before changing anything
+        if party.offered_session is not None:  # changing presence while rung passes on the call
+            self._withdraw_ring(party, "declined", now, decision, missed=False)
+        if target is Presence.READY:
+            party.missed_in_a_row = 0
+        self._set_presence(party, target, now, decision, reason=update.reason)
 
-    def _join(self, conn: Connection, now: datetime) -> None:
+    def _join(self, conn: Connection, join: Join, now: datetime) -> None:
         party = self._roster.party_of(conn)
-        if party is None or not isinstance(party.identity, CallerIdentity):
-            raise Refused(ErrorCode.NOT_ALLOWED, "only callers join a waiting room")
+        if party is None or party.side is not Side.CALLER:
+            raise Refused(ErrorCode.NOT_ALLOWED, "only callers join a waiting room or the queue")
         if party.session_id is not None:
             raise Refused(ErrorCode.ILLEGAL_STATE, "already in the waiting room or a session")
-        booking = party.identity
-        refusal = join_refusal(now, booking.slot_start, booking.slot_end, self.config.join_early)
-        if refusal is not None:
-            raise Refused(*refusal)
         if len(self._sessions) >= self.config.max_sessions:
             raise Refused(ErrorCode.CAPACITY, "too many sessions; try again soon")
+        caller = party.identity
+        if isinstance(caller, WalkInIdentity):
+            queued = sum(1 for s in self._sessions.values() if not s.reserved and not s.is_matched)
+            if queued >= self.config.max_queued_walk_ins:
+                raise Refused(ErrorCode.CAPACITY, "the queue is full; please try again soon")
+            session = self._open_session(
+                party,
+                kind="walk_in",
+                mode=caller.mode,
+                reservation_id=None,
+                contact_id=caller.contact_id,
+                specialty=caller.specialty,
+                slot=(now, now + self.config.walk_in_limit),
+                interpreter_id=None,
+                join=join,
+                now=now,
+            )
+        elif isinstance(caller, CallerIdentity):
+            refusal = join_refusal(now, caller.slot_start, caller.slot_end, self.config.join_early)
+            if refusal is not None:
+                raise Refused(*refusal)
+            session = self._open_session(
+                party,
+                kind="reserved",
+                mode="video",
+                reservation_id=caller.reservation_id,
+                contact_id=None,
+                specialty=None,
+                slot=(caller.slot_start, caller.slot_end),
+                interpreter_id=caller.interpreter_id,
+                join=join,
+                now=now,
+            )
+        else:  # pragma: no cover - `side` is CALLER only for the two caller identities
+            raise Refused(ErrorCode.NOT_ALLOWED, "only callers join")
+        party.session_id = session.session_id
+
+    def _open_session(
+        self,
+        party: Party,
+        *,
+        kind: Literal["reserved", "walk_in"],
+        mode: Literal["video", "chat"],
+        reservation_id: int | None,
+        contact_id: int | None,
+        specialty: str | None,
+        slot: tuple[datetime, datetime],
+        interpreter_id: int | None,
+        join: Join,
+        now: datetime,
+    ) -> Session:
         session_id = self._new_session_id()
         if session_id in self._sessions:
             raise RuntimeError("session id factory repeated an id")
-        self._sessions[session_id] = Session(
+        identity = party.identity
+        assert not isinstance(identity, InterpreterIdentity)
+        session = Session(
             session_id=session_id,
-            reservation_id=booking.reservation_id,
-            caller_name=booking.display_name,
-            language=booking.language,
-            slot_start=booking.slot_start,
-            slot_end=booking.slot_end,
-            assigned_interpreter_id=booking.interpreter_id,
-            interpreter_id=booking.interpreter_id,
+            caller_key=party.key,
+            kind=kind,
+            mode=mode,
+            reservation_id=reservation_id,
+            contact_id=contact_id,
+            caller_name=identity.display_name,
+            language=identity.language,
+            specialty=specialty,
+            slot_start=slot[0],
+            slot_end=slot[1],
+            assigned_interpreter_id=interpreter_id,
+            interpreter_id=interpreter_id,
             caller_joined_at=now,
+            transcript_consent=join.transcript_consent,
         )
-        party.session_id = session_id
+        self._sessions[session_id] = session
+        return session
 
     def _relay(self, conn: Connection, message: Offer | Answer | Ice, decision: Decision) -> None:
         """Runs once per forwarded frame: type checks are exact (the models have no subclasses)
@@ -433,6 +596,8 @@ class SignalingCore:
         session = self._sessions.get(request.session_id)
         if session is None:
             raise Refused(ErrorCode.UNKNOWN_SESSION, "no such open session")
+        if not session.reserved:
+            raise Refused(ErrorCode.ILLEGAL_STATE, "walk-in callers are routed by the queue")
         if session.state is not SessionState.WAITING:
             raise Refused(ErrorCode.ILLEGAL_STATE, "only a waiting caller can be handed over")
         target = self._roster.interpreter(request.interpreter_id)
@@ -443,49 +608,228 @@ class SignalingCore:
             )
         self._handover(session, target, Actor.STAFF, staff.account_id, now, decision)
 
-    # -- pairing
+    # -- pairing and the live queue
 
     def _pair_waiting(self, now: datetime, decision: Decision) -> None:
-        """Match every waiting caller whose interpreter is free, hand over after the grace, and
-        tell callers and staff what is happening. Runs after every event, oldest slot first."""
-        waiting = sorted(
-            (s for s in self._sessions.values() if s.state is SessionState.WAITING),
-            key=lambda s: (s.slot_start, s.caller_joined_at, s.session_id),
-        )
-        for session in waiting:
-            assigned = self._roster.interpreter(session.interpreter_id)
-            if assigned is not None and assigned.is_free:
-                self._match(session, assigned, now, decision)
+        """Runs after every event. A reserved caller whose interpreter is free is matched; the
+        rest go to `route`: reserved callers past the grace (handed over at once) before walk-ins
+        (rung, one interpreter at a time). Then callers, interpreters and staff are told."""
+        queued: list[QueuedCaller] = []
+        for session in list(self._sessions.values()):
+            if session.state is not SessionState.WAITING:
                 continue
-            if now >= session.slot_start + self.config.handover_grace:
-                substitute = self._substitute_for(session)
-                if substitute is not None:
-                    self._handover(session, substitute, Actor.SYSTEM, None, now, decision)
-                    continue
-            present = assigned is not None and assigned.conn_id is not None
-            status: WaitingStatus = "connecting" if present else "interpreter_absent"
-            caller = self._roster.caller(session.reservation_id)
-            if status != session.waiting_status and caller is not None and caller.conn_id:
-                session.waiting_status = status
-                waiting_message = Waiting(
-                    session_id=session.session_id, status=status, slot_start=session.slot_start
-                )
-                decision.send(caller.conn_id, waiting_message)
-            if now >= session.slot_start and not session.alerted:
-                session.alerted = True
-                self._tell_staff(_alert(session, "interpreter_absent"), decision)
+            if session.reserved:
+                assigned = self._roster.interpreter(session.interpreter_id)
+                if assigned is not None and assigned.is_free:
+                    self._match(session, assigned, now, decision)
+                elif now >= session.slot_start + self.config.handover_grace:
+                    queued.append(self._queued(session, reserved=True))
+            elif session.offered_to is None:
+                queued.append(self._queued(session, reserved=False, now=now))
+        if queued:
+            self._route(queued, now, decision)
+        for session in self._sessions.values():
+            if session.reserved and session.state is SessionState.WAITING:
+                self._tell_why_reserved_waits(session, now, decision)
         self._tell_interpreters_who_waits(decision)
+        self._tell_queue(now, decision)
+
+    def _route(self, queued: list[QueuedCaller], now: datetime, decision: Decision) -> None:
+        spoken_for = {  # interpreters whose own reserved caller waits (or reconnects)
+            s.interpreter_id
+            for s in self._sessions.values()
+            if s.reserved and not s.is_matched and s.interpreter_id is not None
+        }
+        free = [
+            AvailableInterpreter(
+                party.interpreter.interpreter_id,
+                party.interpreter.languages,
+                party.interpreter.specialties,
+                party.ready_since or now,
+            )
+            for party in self._roster.interpreters()
+            if party.is_free and party.interpreter.interpreter_id not in spoken_for
+        ]
+        if not free:
+            return
+        for assignment in route(queued, free, now, self._rules):
+            session = self._sessions[assignment.session_id]
+            target = self._roster.interpreter(assignment.interpreter_id)
+            assert target is not None
+            if session.reserved:
+                self._handover(session, target, Actor.SYSTEM, None, now, decision)
+            else:
+                self._ring(session, target, now, decision)
+
+    def _tell_why_reserved_waits(self, session: Session, now: datetime, decision: Decision) -> None:
+        """Tell a waiting reserved caller why they wait, and, from the slot start, staff."""
+        assigned = self._roster.interpreter(session.interpreter_id)
+        present = assigned is not None and assigned.conn_id is not None
+        status: WaitingStatus = "connecting" if present else "interpreter_absent"
+        caller = self._roster.party(session.caller_key)
+        if status != session.waiting_status and caller is not None and caller.conn_id:
+            session.waiting_status = status
+            waiting_message = Waiting(
+                session_id=session.session_id, status=status, slot_start=session.slot_start
+            )
+            decision.send(caller.conn_id, waiting_message)
+        if now >= session.slot_start and not session.alerted:
+            session.alerted = True
+            self._tell_staff(_alert(session, "interpreter_absent"), decision)
+
+    def _queued(
+        self, session: Session, *, reserved: bool, now: datetime | None = None
+    ) -> QueuedCaller:
+        """The router's view of a waiting caller (`now` only matters for declines resting)."""
+        resting: frozenset[int] = frozenset()
+        if now is not None and session.declined_at:
+            rest = self.config.decline_rest
+            resting = frozenset(i for i, at in session.declined_at.items() if now - at < rest)
+        return QueuedCaller(
+            session_id=session.session_id,
+            language=session.language,
+            specialty=session.specialty,
+            reserved=reserved,
+            waiting_since=session.caller_joined_at,
+            tried=frozenset(session.tried),
+            resting=resting,
+        )
+
+    def _ring(self, session: Session, target: Party, now: datetime, decision: Decision) -> None:
+        """Offer a walk-in to one interpreter; `accept`, `decline` or the ring timeout follows."""
+        session.offered_to = target.interpreter.interpreter_id
+        session.offered_at = now
+        target.offered_session = session.session_id
+        self._set_presence(target, Presence.OFFERED, now, decision)
+        if target.conn_id is not None:
+            decision.send(
+                target.conn_id,
+                Ring(
+                    session_id=session.session_id,
+                    kind="walk_in",
+                    mode=session.mode,
+                    language=session.language,
+                    specialty=session.specialty,
+                    caller_name=session.caller_name,
+                    waiting_since=session.caller_joined_at,
+                    ring_timeout_s=int(self.config.ring_timeout.total_seconds()),
+                ),
+            )
+
+    def _rung(self, conn: Connection, session_id: str) -> Party:
+        """The interpreter on `conn`, who must be being rung for `session_id` right now."""
+        party = self._roster.party_of(conn)
+        if party is None or party.side is not Side.INTERPRETER:
+            raise Refused(ErrorCode.NOT_ALLOWED, "only interpreters answer a ring")
+        if party.offered_session != session_id:
+            raise Refused(ErrorCode.NO_OFFER, "that call is not being offered to you")
+        return party
+
+    def _accept(self, conn: Connection, accept: Accept, now: datetime, decision: Decision) -> None:
+        party = self._rung(conn, accept.session_id)
+        session = self._sessions[accept.session_id]
+        party.offered_session = None
+        party.missed_in_a_row = 0
+        session.offered_to = None
+        session.offered_at = None
+        session.interpreter_id = party.interpreter.interpreter_id
+        self._match(session, party, now, decision)
+
+    def _withdraw_ring(
+        self,
+        party: Party,
+        reason: Literal["timeout", "caller_left", "declined"],
+        now: datetime,
+        decision: Decision,
+        *,
+        missed: bool,
+    ) -> None:
+        """End the ring of `party`. A timeout or a decline sends the caller on to the next
+        interpreter (this one is `tried`); `missed_offers_to_away` timeouts in a row set the
+        interpreter away, with the reason, as ACE Direct does."""
+        session = self._sessions.get(party.offered_session or "")
+        party.offered_session = None
+        if session is not None:
+            session.offered_to = None
+            session.offered_at = None
+            if reason != "caller_left":
+                session.tried.add(party.interpreter.interpreter_id)
+                session.offers_missed += 1
+            if reason == "declined":
+                session.declined_at[party.interpreter.interpreter_id] = now
+        conn_id = party.conn_id
+        if conn_id is not None and self._roster.connection(conn_id) is not None:
+            sid = session.session_id if session is not None else ""
+            decision.send(conn_id, RingCancelled(session_id=sid, reason=reason))
+        if missed:
+            party.missed_in_a_row += 1
+        if party.missed_in_a_row >= self.config.missed_offers_to_away:
+            party.missed_in_a_row = 0
+            self._set_presence(party, Presence.AWAY, now, decision, reason="missed_offers")
+        else:
+            self._set_presence(party, Presence.READY, now, decision)
+
+    def _tell_queue(self, now: datetime, decision: Decision) -> None:
+        """`queue` to every waiting walk-in whose place, estimate or ring status changed: their
+        position among callers of their language in routing order, and a wait range."""
+        walk_ins = [
+            s for s in self._sessions.values() if not s.reserved and s.state is SessionState.WAITING
+        ]
+        if not walk_ins:
+            return
+        ahead = [
+            self._queued(s, reserved=True)
+            for s in self._sessions.values()
+            if s.reserved
+            and s.state is SessionState.WAITING
+            and now >= s.slot_start + self.config.handover_grace
+        ]
+        positions = queue_positions([*ahead, *(self._queued(s, reserved=False) for s in walk_ins)])
+        staffed: dict[str, int] = {}
+        for party in self._roster.interpreters():
+            if party.conn_id is not None and party.presence in _STAFFED:
+                for language in party.interpreter.languages:
+                    staffed[language] = staffed.get(language, 0) + 1
+        typical = self._handle_times.typical
+        for session in walk_ins:
+            caller = self._roster.party(session.caller_key)
+            if caller is None or caller.conn_id is None:
+                continue
+            position = positions[session.session_id]
+            online = staffed.get(session.language, 0)
+            estimate = estimate_wait(position, online, typical)
+            low = None if estimate is None else int(estimate.low.total_seconds())
+            high = None if estimate is None else int(estimate.high.total_seconds())
+            ringing = session.offered_to is not None
+            told = (position, low, high, online, ringing)
+            if told == session.queue_told:
+                continue
+            session.queue_told = told
+            decision.send(
+                caller.conn_id,
+                QueueStatus(
+                    session_id=session.session_id,
+                    position=position,
+                    language=session.language,
+                    wait_low_s=low,
+                    wait_high_s=high,
+                    interpreters_online=online,
+                    status="ringing" if ringing else "queued",
+                ),
+            )
 
     def _tell_interpreters_who_waits(self, decision: Decision) -> None:
-        """`caller_waiting` to the live socket of each waiting caller's interpreter (once per
-        socket), and `caller_left` to it once the caller is no longer waiting for them."""
+        """`caller_waiting` to the live socket of each waiting reserved caller's interpreter (once
+        per socket), and `caller_left` to it once the caller is no longer waiting for them."""
         for session in self._sessions.values():
+            if not session.reserved:
+                continue
             if session.state is SessionState.WAITING:  # the caller's socket is up
                 interpreter = self._roster.interpreter(session.interpreter_id)
                 conn_id = interpreter.conn_id if interpreter is not None else None
                 if conn_id is not None and conn_id != session.waiting_told:
                     waiting = CallerWaiting(
-                        reservation_id=session.reservation_id, since=session.caller_joined_at
+                        reservation_id=_reservation(session), since=session.caller_joined_at
                     )
                     decision.send(conn_id, waiting)
                 session.waiting_told = conn_id
@@ -503,23 +847,8 @@ class SignalingCore:
         `keep`, who is about to get `matched` instead)."""
         told, session.waiting_told = session.waiting_told, None
         if told is not None and told != keep and self._roster.connection(told) is not None:
-            decision.send(told, CallerLeft(reservation_id=session.reservation_id, reason=reason))
-
-    def _substitute_for(self, session: Session) -> Party | None:
-        spoken_for = frozenset(
-            other.interpreter_id
-            for other in self._sessions.values()
-            if other is not session and not other.is_matched
-        )
-        free = [
-            FreeInterpreter(p.identity.interpreter_id, p.identity.languages, p.ready_since)
-            for p in self._roster.interpreters()
-            if isinstance(p.identity, InterpreterIdentity)
-            and p.is_free
-            and p.ready_since is not None
-        ]
-        chosen = choose_substitute(free, session.language, spoken_for)
-        return None if chosen is None else self._roster.interpreter(chosen)
+            left = CallerLeft(reservation_id=_reservation(session), reason=reason)
+            decision.send(told, left)
 
     def _handover(
         self,
@@ -530,13 +859,14 @@ class SignalingCore:
         now: datetime,
         decision: Decision,
     ) -> None:
-        to_id = target.key[1]
+        to_id = target.interpreter.interpreter_id
         from_id = session.interpreter_id
+        assert from_id is not None  # a reserved session always has an interpreter
         decision.records.append(
             HandoverRecord(
                 session_id=session.session_id,
-                reservation_id=session.reservation_id,
-                from_interpreter_id=session.interpreter_id,
+                reservation_id=_reservation(session),
+                from_interpreter_id=from_id,
                 to_interpreter_id=to_id,
                 at=now,
                 by=by,
@@ -549,7 +879,7 @@ class SignalingCore:
         self._tell_staff(
             HandedOver(
                 session_id=session.session_id,
-                reservation_id=session.reservation_id,
+                reservation_id=_reservation(session),
                 from_interpreter_id=from_id,
                 to_interpreter_id=to_id,
                 by="staff" if by is Actor.STAFF else "system",
@@ -560,41 +890,120 @@ class SignalingCore:
     def _match(
         self, session: Session, interpreter: Party, now: datetime, decision: Decision
     ) -> None:
-        interpreter.presence = move_presence(interpreter.presence, Presence.IN_SESSION)
         session.move(SessionState.MATCHED)
         self._caller_left(session, "handed_over", decision, keep=interpreter.conn_id)
         session.matched_at = now
         session.interpreter_name = interpreter.identity.display_name
         interpreter.session_id = session.session_id
+        self._days.today(now).answer((now - session.caller_joined_at).total_seconds())
+        if session.mode == "chat":  # no media to wait for: the chat works from the match
+            session.move(SessionState.CONNECTED)
+            session.connected_at = now
         for side, member in self._members(session):
             if member.conn_id is not None:
                 decision.send(member.conn_id, self._matched_message(session, side))
-        self._echo_presence(interpreter, decision)
+        self._set_presence(interpreter, Presence.IN_SESSION, now, decision)
         if session.alerted:
             session.alerted = False
             self._tell_staff(_alert(session, "resolved"), decision)
+
+    # -- chat
+
+    def _chat(self, conn: Connection, chat: Chat, now: datetime, decision: Decision) -> None:
+        side, session = self._membership(conn, chat.session_id)
+        self._require_matched(session)
+        party = self._roster.party_of(conn)
+        assert party is not None
+        window_start = now - self.config.chat_burst_window
+        sent = party.chat_sent
+        while sent and sent[0] <= window_start:
+            sent.popleft()
+        if len(sent) >= self.config.chat_burst:
+            raise Refused(ErrorCode.RATE_LIMITED, "too many messages; wait a few seconds")
+        sent.append(now)
+        session.chat_seq += 1
+        line = ChatLine(seq=session.chat_seq, sender=side, text=chat.text, at=now)
+        session.recent_chat.append(line)
+        if len(session.recent_chat) > self.config.chat_history_keep:
+            session.recent_chat.popleft()
+        if session.transcript_consent:
+            if len(session.transcript) < self.config.transcript_max_lines:
+                session.transcript.append(line)
+            else:
+                session.transcript_truncated = True
+        message = _chat_message(session, line)
+        for _, member in self._members(session):
+            if member.conn_id is not None:
+                decision.send(member.conn_id, message)
+
+    # -- presence
+
+    def _set_presence(
+        self,
+        party: Party,
+        target: Presence,
+        now: datetime,
+        decision: Decision,
+        *,
+        reason: str | None = None,
+    ) -> None:
+        """The one place the core changes an interpreter's presence: checked, stored with its
+        time (`PresenceRecord`, for utilisation), echoed to the interpreter, and shown to staff."""
+        previous = party.presence
+        party.presence = move_presence(previous, target)
+        reason = reason if target is Presence.AWAY else None
+        changed = previous is not target or reason != party.away_reason
+        party.away_reason = reason
+        if target is Presence.READY and previous is not Presence.READY:
+            party.ready_since = now
+        party.wrap_up_until = now + self.config.wrap_up if target is Presence.WRAP_UP else None
+        if changed:
+            party.presence_since = now
+            self._wallboard_changed = True
+            decision.records.append(
+                PresenceRecord(party.interpreter.interpreter_id, target, reason, now)
+            )
+        self._echo_presence(party, decision)
+
+    def _forget(self, party: Party, now: datetime, decision: Decision) -> None:
+        if party.side is Side.INTERPRETER and party.presence is not Presence.OFFLINE:
+            self._set_presence(party, Presence.OFFLINE, now, decision)
+        self._roster.forget(party)
 
     # -- ending
 
     def _end(
         self, session: Session, now: datetime, by: Actor, reason: EndReason, decision: Decision
     ) -> None:
-        decision.records.append(session.end(now, by, reason))
+        left_because = _LEFT_BECAUSE[reason]
+        if not session.is_matched and by is Actor.CALLER and reason is not EndReason.EXPIRED:
+            reason = EndReason.ABANDONED  # left the waiting room or the queue before an answer
+            self._days.today(now).abandon((now - session.caller_joined_at).total_seconds())
+        if session.offered_to is not None:
+            rung = self._roster.interpreter(session.offered_to)
+            if rung is not None:
+                self._withdraw_ring(rung, "caller_left", now, decision, missed=False)
+        record = session.end(now, by, reason)
+        decision.records.append(record)
+        if record.duration_seconds is not None:
+            handle = timedelta(seconds=record.duration_seconds) + self.config.wrap_up
+            self._handle_times.add(handle)
         ended = Ended(session_id=session.session_id, reason=reason, ended_by=by)
         for side, member in list(self._members(session)):
             member.session_id = None
             if member.conn_id is None:
-                self._roster.forget(member)
+                self._forget(member, now, decision)
                 continue
             decision.send(member.conn_id, ended)
             if side is Side.INTERPRETER:
-                member.presence = move_presence(member.presence, Presence.READY)
-                member.ready_since = now
-                self._echo_presence(member, decision)
+                after = Presence.WRAP_UP if self.config.wrap_up else Presence.READY
+                self._set_presence(member, after, now, decision)
         if session.alerted:
             self._tell_staff(_alert(session, "resolved"), decision)
-        self._caller_left(session, _LEFT_BECAUSE[reason], decision)
+        if session.reserved:
+            self._caller_left(session, left_because, decision)
         del self._sessions[session.session_id]
+        self._wallboard_changed = True
 
     def _dropped_side(self, session: Session, now: datetime) -> Side | None:
         """The member gone longest, once they are past the resume window."""
@@ -608,8 +1017,12 @@ class SignalingCore:
         since, side = min(gone)
         return side if now - since >= self.config.resume_window else None
 
+    def _ring_timed_out(self, session: Session, now: datetime) -> bool:
+        rung_at = session.offered_at
+        return rung_at is not None and now - rung_at >= self.config.ring_timeout
+
     def _deadline(self, session: Session) -> datetime:
-        if session.is_matched:
+        if session.is_matched and session.reserved:
             return session.slot_end + self.config.max_overrun
         return session.slot_end
 
@@ -627,6 +1040,10 @@ class SignalingCore:
         return CallView(
             session_id=session.session_id,
             reservation_id=session.reservation_id,
+            contact_id=session.contact_id,
+            kind=session.kind,
+            mode=session.mode,
+            specialty=session.specialty,
             state=session.state,
             since=since,
             language=session.language,
@@ -640,7 +1057,7 @@ class SignalingCore:
 
     def _handover_candidates(self, session: Session) -> tuple[int, ...]:
         """The interpreters `staff_handover` would accept for this session now."""
-        if session.state is not SessionState.WAITING:
+        if session.state is not SessionState.WAITING or not session.reserved:
             return ()
         return tuple(
             sorted(
@@ -670,7 +1087,7 @@ class SignalingCore:
 
     def _members(self, session: Session) -> Iterator[tuple[Side, Party]]:
         """The caller, and once matched the interpreter (connected or not)."""
-        caller = self._roster.caller(session.reservation_id)
+        caller = self._roster.party(session.caller_key)
         if caller is not None:
             yield Side.CALLER, caller
         interpreter = self._roster.interpreter(session.interpreter_id)
@@ -680,7 +1097,7 @@ class SignalingCore:
     def _peer(self, session: Session, side: Side) -> Party | None:
         """The other member (`_members` without the generator: this runs for every relay)."""
         if side is Side.INTERPRETER:
-            return self._roster.caller(session.reservation_id)
+            return self._roster.party(session.caller_key)
         return self._roster.interpreter(session.interpreter_id) if session.is_matched else None
 
     def _matched_message(self, session: Session, side: Side) -> Matched:
@@ -691,16 +1108,87 @@ class SignalingCore:
             peer_name=session.caller_name if offerer else session.interpreter_name or "",
             role_in_session="offerer" if offerer else "answerer",
             ice_servers=self.config.ice_servers,
+            mode=session.mode,
+            transcript_kept=session.transcript_consent,
         )
 
     def _echo_presence(self, party: Party, decision: Decision) -> None:
         if party.conn_id is not None:
-            echo = PresenceEcho(state=party.presence, reason=party.away_reason)
+            echo = PresenceEcho(
+                state=party.presence, reason=party.away_reason, until=party.wrap_up_until
+            )
             decision.send(party.conn_id, echo)
+
+    # -- the staff wallboard
+
+    def _push_wallboard(self, now: datetime, decision: Decision) -> None:
+        """At most one push per `wallboard_interval`, and only after a change: the cost is per
+        change, not per watcher or per second (no polling loop per client)."""
+        if not self._wallboard_changed:
+            return
+        last = self._wallboard_sent_at
+        if last is not None and now - last < self.config.wallboard_interval:
+            return
+        watchers = list(self._roster.watchers())
+        self._wallboard_changed = False
+        self._wallboard_sent_at = now
+        if not watchers:
+            return
+        board = self._wallboard(now)
+        for conn in watchers:
+            decision.send(conn.conn_id, board)
+
+    def _wallboard(self, now: datetime) -> Wallboard:
+        waiting: dict[str, list[datetime]] = {}
+        for session in self._sessions.values():
+            if not session.is_matched:
+                waiting.setdefault(session.language, []).append(session.caller_joined_at)
+        day = self._days.today(now)
+        return Wallboard(
+            at=now,
+            day=day.day.isoformat(),
+            waiting=tuple(
+                WaitingLanguage(language=language, waiting=len(since), longest_since=min(since))
+                for language, since in sorted(waiting.items())
+            ),
+            interpreters=tuple(
+                InterpreterState(
+                    interpreter_id=party.interpreter.interpreter_id,
+                    display_name=party.interpreter.display_name,
+                    languages=tuple(sorted(party.interpreter.languages)),
+                    state=party.presence,
+                    reason=party.away_reason,
+                    since=party.presence_since or now,
+                )
+                for party in sorted(
+                    self._roster.interpreters(), key=lambda p: p.interpreter.interpreter_id
+                )
+            ),
+            speed_of_answer=day.speed_of_answer(),
+            abandoned=day.abandoned,
+            abandoned_mean_wait_s=day.abandoned_mean_wait,
+        )
 
     def _tell_staff(self, alert: StaffAlert | HandedOver, decision: Decision) -> None:
         for conn in self._roster.staff_connections():
             decision.send(conn.conn_id, alert)
+
+
+def _reservation(session: Session) -> int:
+    """The booking of a reserved session (the messages about waiting rooms are for bookings)."""
+    if session.reservation_id is None:
+        raise ValueError("a walk-in session has no reservation")
+    return session.reservation_id
+
+
+def _chat_message(session: Session, line: ChatLine) -> ChatMessage:
+    return ChatMessage(
+        session_id=session.session_id,
+        seq=line.seq,
+        sender=line.sender.value,
+        text=line.text,
+        at=line.at,
+    )
 
 
 def _speaks(party: Party, language: str) -> bool:
@@ -710,9 +1198,9 @@ def _speaks(party: Party, language: str) -> bool:
 def _alert(session: Session, kind: Literal["interpreter_absent", "resolved"]) -> StaffAlert:
     return StaffAlert(
         kind=kind,
-        reservation_id=session.reservation_id,
+        reservation_id=_reservation(session),
         session_id=session.session_id,
-        interpreter_id=session.interpreter_id,
+        interpreter_id=session.interpreter_id or 0,
         language=session.language,
         slot_start=session.slot_start,
     )

@@ -8,8 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from signaling.protocol import Role
+
+# Video (the default) or chat only: a caller without a camera uses the same queue and console.
+CallMode = Literal["video", "chat"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,11 +37,28 @@ class CallerIdentity:
 
 
 @dataclass(frozen=True, slots=True)
+class WalkInIdentity:
+    """A caller without a booking, in the live queue: a `queue_contacts` row the shell created
+    when they chose a language, an optional specialty and the mode (video or chat only)."""
+
+    contact_id: int
+    display_name: str  # what they chose to be called; may be a generic "Citizen"
+    language: str
+    specialty: str | None
+    mode: CallMode
+
+    @property
+    def role(self) -> Role:
+        return Role.CALLER
+
+
+@dataclass(frozen=True, slots=True)
 class InterpreterIdentity:
     account_id: int
     interpreter_id: int
     display_name: str
     languages: frozenset[str]
+    specialties: frozenset[str] = frozenset()
 
     @property
     def role(self) -> Role:
@@ -54,5 +75,6 @@ class StaffIdentity:
         return Role.STAFF
 
 
-Identity = CallerIdentity | InterpreterIdentity | StaffIdentity
-MemberIdentity = CallerIdentity | InterpreterIdentity
+Identity = CallerIdentity | WalkInIdentity | InterpreterIdentity | StaffIdentity
+MemberIdentity = CallerIdentity | WalkInIdentity | InterpreterIdentity
+AnyCaller = CallerIdentity | WalkInIdentity

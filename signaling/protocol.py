@@ -42,6 +42,8 @@ ReasonCode = Annotated[
     str, StringConstraints(min_length=1, max_length=40, pattern=r"^[a-z0-9_-]+$")
 ]
 Sdp = Annotated[str, StringConstraints(min_length=1, max_length=SDP_CHARS_CEILING)]
+CHAT_CHARS_CEILING: Final = 4000
+ChatText = Annotated[str, StringConstraints(min_length=1, max_length=CHAT_CHARS_CEILING)]
 
 
 class ErrorCode(StrEnum):
@@ -65,6 +67,8 @@ class ErrorCode(StrEnum):
     UNKNOWN_SESSION = "unknown_session"
     HANDOVER_UNAVAILABLE = "handover_unavailable"
     CAPACITY = "capacity"
+    NO_OFFER = "no_offer"  # accept/decline of a ring that is not (or no longer) yours
+    RATE_LIMITED = "rate_limited"  # chat faster than the configured burst
 
 
 class CloseCode(IntEnum):
@@ -94,12 +98,14 @@ class ProtocolLimits:
     max_message_bytes: int = 64 * 1024
     max_sdp_chars: int = 16 * 1024
     max_candidate_chars: int = 1024
+    max_chat_chars: int = 1000
 
     def __post_init__(self) -> None:
         bounds = (
             ("max_message_bytes", self.max_message_bytes, MESSAGE_BYTES_CEILING),
             ("max_sdp_chars", self.max_sdp_chars, SDP_CHARS_CEILING),
             ("max_candidate_chars", self.max_candidate_chars, CANDIDATE_CHARS_CEILING),
+            ("max_chat_chars", self.max_chat_chars, CHAT_CHARS_CEILING),
         )
         for name, value, ceiling in bounds:
             if not 1 <= value <= ceiling:
@@ -146,9 +152,51 @@ class PresenceUpdate(_ClientModel):
 
 
 class Join(_ClientModel):
-    """A caller enters the waiting room of their booking."""
+    """A caller enters the waiting room of their booking, or the live queue (a walk-in).
+
+    `transcript_consent`: the caller agreed, at the start, that the chat transcript is kept with
+    the counseling record (PIPA: asked separately, default no).
+    """
 
     type: Literal["join"]
+    transcript_consent: bool = False
+
+
+class Accept(_ClientModel):
+    """An interpreter takes the caller they are being offered (`ring`)."""
+
+    type: Literal["accept"]
+    session_id: SessionId
+
+
+class Decline(_ClientModel):
+    """An interpreter passes on the offered caller; the offer moves to the next interpreter."""
+
+    type: Literal["decline"]
+    session_id: SessionId
+
+
+class Chat(_ClientModel):
+    """A text message to the other member; shown as plain text, never as HTML or a live link."""
+
+    type: Literal["chat"]
+    session_id: SessionId
+    text: ChatText
+
+
+class Typing(_ClientModel):
+    """This member started or stopped typing (shown to the other as text, not a sound)."""
+
+    type: Literal["typing"]
+    session_id: SessionId
+    active: bool
+
+
+class Watch(_ClientModel):
+    """Staff subscribe to live pushes (the wallboard) on this socket."""
+
+    type: Literal["watch"]
+    topic: Literal["wallboard"]
 
 
 class Offer(_ClientModel):
@@ -222,6 +270,11 @@ ClientMessage = (
     | MediaReport
     | StatsReport
     | StaffHandover
+    | Accept
+    | Decline
+    | Chat
+    | Typing
+    | Watch
 )
 _CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(
     Annotated[ClientMessage, Field(discriminator="type")]
@@ -241,6 +294,11 @@ CLIENT_TYPES: Final = frozenset(
         "media",
         "stats",
         "staff_handover",
+        "accept",
+        "decline",
+        "chat",
+        "typing",
+        "watch",
     }
 )
 
@@ -285,10 +343,12 @@ class Matched(_ServerModel):
 
     type: Literal["matched"] = "matched"
     session_id: str
-    reservation_id: int  # the booking this session is for (both sides)
+    reservation_id: int | None  # the booking this session is for (both sides); None: a walk-in
     peer_name: str
     role_in_session: Literal["offerer", "answerer"]
     ice_servers: tuple[IceServer, ...] = ()
+    mode: Literal["video", "chat"] = "video"  # chat: no camera, no WebRTC; the chat panel only
+    transcript_kept: bool = False  # the caller consented: the chat is stored with the record
 
 
 class PeerOffer(_ServerModel):
@@ -329,7 +389,8 @@ class PresenceEcho(_ServerModel):
 
     type: Literal["presence"] = "presence"
     state: Presence
-    reason: str | None = None
+    reason: str | None = None  # away: the interpreter's code, or "missed_offers" (automatic)
+    until: AwareDatetime | None = None  # wrap_up: when it ends by itself
 
 
 class StaffAlert(_ServerModel):
@@ -376,6 +437,103 @@ class HandedOver(_ServerModel):
     by: Literal["staff", "system"]
 
 
+class Ring(_ServerModel):
+    """To one interpreter at a time: a queued caller is offered to you; `accept` or `decline`
+    within `ring_timeout_s`. The page shows it visibly (banner and title), never by sound only."""
+
+    type: Literal["ring"] = "ring"
+    session_id: str
+    kind: Literal["reserved", "walk_in"]
+    mode: Literal["video", "chat"]
+    language: str
+    specialty: str | None
+    caller_name: str
+    waiting_since: AwareDatetime
+    ring_timeout_s: int
+
+
+class RingCancelled(_ServerModel):
+    """The ring is over without an accept: it timed out (counted as missed), or the caller left."""
+
+    type: Literal["ring_cancelled"] = "ring_cancelled"
+    session_id: str
+    reason: Literal["timeout", "caller_left", "declined"]
+
+
+class QueueStatus(_ServerModel):
+    """To a walk-in caller: their place among callers of the same sign language, and a wait
+    estimate as a range (None when no interpreter of the language is online)."""
+
+    type: Literal["queue"] = "queue"
+    session_id: str
+    position: int
+    language: str
+    wait_low_s: int | None
+    wait_high_s: int | None
+    interpreters_online: int
+    status: Literal["queued", "ringing"]  # ringing: an interpreter is being offered this call
+
+
+class ChatMessage(_ServerModel):
+    """A chat line, to both members in the server's order (`seq` from 1); the sender gets it too,
+    as the confirmation. A page that resumes is sent the recent lines again."""
+
+    type: Literal["chat"] = "chat"
+    session_id: str
+    seq: int
+    sender: Literal["caller", "interpreter"]
+    text: str
+    at: AwareDatetime
+
+
+class TypingStatus(_ServerModel):
+    type: Literal["typing"] = "typing"
+    session_id: str
+    sender: Literal["caller", "interpreter"]
+    active: bool
+
+
+class WaitingLanguage(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    language: str
+    waiting: int
+    longest_since: AwareDatetime | None
+
+
+class InterpreterState(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    interpreter_id: int
+    display_name: str
+    languages: tuple[str, ...]
+    state: Presence
+    reason: str | None
+    since: AwareDatetime
+
+
+class SpeedOfAnswer(BaseModel):
+    """Calls answered today and how many within 30, 60 and 120 s of joining."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    answered: int
+    within_30s: int
+    within_60s: int
+    within_120s: int
+
+
+class Wallboard(_ServerModel):
+    """To staff sockets that `watch` it: the live state of the center, at most once per
+    `wallboard_interval`, and only when something changed."""
+
+    type: Literal["wallboard"] = "wallboard"
+    at: AwareDatetime
+    day: str  # the service-time-zone date the day figures are for (YYYY-MM-DD)
+    waiting: tuple[WaitingLanguage, ...]
+    interpreters: tuple[InterpreterState, ...]
+    speed_of_answer: SpeedOfAnswer
+    abandoned: int
+    abandoned_mean_wait_s: float | None
+
+
 class ErrorMessage(_ServerModel):
     """An invalid or refused message; nothing changed and the connection stays open."""
 
@@ -399,6 +557,12 @@ ServerMessage = (
     | CallerWaiting
     | CallerLeft
     | HandedOver
+    | Ring
+    | RingCancelled
+    | QueueStatus
+    | ChatMessage
+    | TypingStatus
+    | Wallboard
     | ErrorMessage
 )
 SERVER_ADAPTER: Final[TypeAdapter[ServerMessage]] = TypeAdapter(
@@ -580,4 +744,6 @@ def _within_limits(message: ClientMessage, limits: ProtocolLimits) -> ClientMess
         message.sdp
     ) > limits.max_sdp_chars:
         return ProtocolError(ErrorCode.INVALID, f"invalid `{message.type}` message: sdp too long")
+    elif type(message) is Chat and len(message.text) > limits.max_chat_chars:
+        return ProtocolError(ErrorCode.INVALID, "invalid `chat` message: text too long")
     return message

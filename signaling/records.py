@@ -7,8 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
-from signaling.states import Actor, EndReason
+from signaling.states import Actor, EndReason, Presence, Side
+
+SessionKind = Literal["reserved", "walk_in"]
 
 
 @dataclass(slots=True)
@@ -50,8 +53,12 @@ class SessionRecord:
     """
 
     session_id: str
-    reservation_id: int
-    assigned_interpreter_id: int
+    reservation_id: int | None  # a booking's session ...
+    contact_id: int | None  # ... or a walk-in's (`queue_contacts`); exactly one is set
+    kind: SessionKind
+    mode: Literal["video", "chat"]
+    specialty: str | None  # what a walk-in asked for
+    assigned_interpreter_id: int | None  # the booking's interpreter; None for a walk-in
     interpreter_id: int | None  # who took the call; None if never matched
     language: str
     slot_start: datetime
@@ -68,6 +75,34 @@ class SessionRecord:
     caller_fps_received: float | None
     interpreter_fps_received: float | None
     handed_over: bool
+    offers_missed: int  # ring timeouts and declines before someone took the call (walk-ins)
+    transcript_consent: bool  # the caller agreed at the start to keep the chat transcript
+    transcript: tuple[ChatLine, ...]  # empty unless `transcript_consent`
+    transcript_truncated: bool  # more lines came than `transcript_max_lines` kept
+
+    @property
+    def abandoned(self) -> bool:
+        return self.end_reason is EndReason.ABANDONED
 
 
-RecordEvent = SessionRecord | HandoverRecord
+@dataclass(frozen=True, slots=True)
+class ChatLine:
+    """One chat message of a session, numbered in the order the server received it."""
+
+    seq: int
+    sender: Side
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PresenceRecord:
+    """An interpreter's presence changed (stored for utilisation statistics)."""
+
+    interpreter_id: int
+    state: Presence
+    reason: str | None  # a code: "missed_offers", "break", ...; never free text
+    at: datetime
+
+
+RecordEvent = SessionRecord | HandoverRecord | PresenceRecord

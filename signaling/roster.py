@@ -7,21 +7,33 @@ person can come back on a new connection.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Literal
 
-from signaling.identities import CallerIdentity, Identity, MemberIdentity, StaffIdentity
-from signaling.protocol import Role
-from signaling.states import Presence, Side, move_presence
+from signaling.identities import (
+    CallerIdentity,
+    Identity,
+    InterpreterIdentity,
+    MemberIdentity,
+    StaffIdentity,
+    WalkInIdentity,
+)
+from signaling.states import Presence, Side
 
-PartyKey = tuple[Role, int]
+# A booking's caller, a walk-in contact's caller, or an interpreter: each holds one place.
+PartyKind = Literal["reservation", "contact", "interpreter"]
+PartyKey = tuple[PartyKind, int]
 
 
 def party_key(identity: MemberIdentity) -> PartyKey:
     if isinstance(identity, CallerIdentity):
-        return (Role.CALLER, identity.reservation_id)
-    return (Role.INTERPRETER, identity.interpreter_id)
+        return ("reservation", identity.reservation_id)
+    if isinstance(identity, WalkInIdentity):
+        return ("contact", identity.contact_id)
+    return ("interpreter", identity.interpreter_id)
 
 
 @dataclass(slots=True)
@@ -30,6 +42,7 @@ class Connection:
     identity: Identity
     opened_at: datetime
     welcomed: bool = False
+    watching: bool = False  # staff: pushed the wallboard
 
 
 @dataclass(slots=True)
@@ -41,13 +54,27 @@ class Party:
     resume_token: str
     gone_since: datetime | None = None
     session_id: str | None = None
-    presence: Presence = Presence.OFFLINE  # interpreters only
+    # -- interpreters only
+    presence: Presence = Presence.OFFLINE
+    presence_since: datetime | None = None
     away_reason: str | None = None
+    wrap_up_until: datetime | None = None
     ready_since: datetime | None = None
+    offered_session: str | None = None  # the walk-in this interpreter is being rung for
+    missed_in_a_row: int = 0  # ring timeouts since the last accept or decline
+    # -- both: when their recent chat messages were sent (the rate limit)
+    chat_sent: deque[datetime] = field(default_factory=deque)
 
     @property
     def side(self) -> Side:
-        return Side.CALLER if isinstance(self.identity, CallerIdentity) else Side.INTERPRETER
+        return Side.INTERPRETER if isinstance(self.identity, InterpreterIdentity) else Side.CALLER
+
+    @property
+    def interpreter(self) -> InterpreterIdentity:
+        """This party's identity as an interpreter (a shell bug if it is a caller)."""
+        if not isinstance(self.identity, InterpreterIdentity):
+            raise TypeError("not an interpreter")
+        return self.identity
 
     @property
     def key(self) -> PartyKey:
@@ -98,11 +125,16 @@ class Roster:
 
     # -- parties
 
-    def caller(self, reservation_id: int) -> Party | None:
-        return self._parties.get((Role.CALLER, reservation_id))
+    def party(self, key: PartyKey) -> Party | None:
+        return self._parties.get(key)
 
-    def interpreter(self, interpreter_id: int) -> Party | None:
-        return self._parties.get((Role.INTERPRETER, interpreter_id))
+    def interpreter(self, interpreter_id: int | None) -> Party | None:
+        if interpreter_id is None:
+            return None
+        return self._parties.get(("interpreter", interpreter_id))
+
+    def watchers(self) -> Iterator[Connection]:
+        return (conn for conn in self.staff_connections() if conn.watching)
 
     def interpreters(self) -> Iterator[Party]:
         return (p for p in self._parties.values() if p.side is Side.INTERPRETER)
@@ -145,8 +177,7 @@ class Roster:
         return replaced
 
     def forget(self, party: Party) -> None:
-        if party.side is Side.INTERPRETER and party.presence is not Presence.OFFLINE:
-            party.presence = move_presence(party.presence, Presence.OFFLINE)
+        """Drop a party; the core has already moved an interpreter's presence to offline."""
         self._tokens.pop(party.resume_token, None)
         self._parties.pop(party.key, None)
 

@@ -38,7 +38,9 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
+from sqlalchemy.exc import SQLAlchemyError
 
+from scheduler.store import Sessions
 from signaling.bus import Bus, BusSubscription, InProcessBus, InProcessSubscription, SlowConsumer
 from signaling.config import CoreConfig
 from signaling.core import SignalingCore
@@ -54,7 +56,13 @@ from signaling.protocol import (
     encode,
     parse_client_message,
 )
-from signaling.store import RecordWriter, interpreter_identity, load_interpreter
+from signaling.store import (
+    RecordWriter,
+    interpreter_identity,
+    load_day_figures,
+    load_interpreter,
+    recent_handle_times,
+)
 from signaling.tickets import UpgradeRefusal, UpgradeRefused, consume_ticket
 from signdesk.appkeys import SESSIONS, SETTINGS
 from signdesk.db import utcnow
@@ -72,7 +80,9 @@ CLOSE_TIMEOUT_SECONDS = 5.0
 # How long shutdown waits for the last records to reach the database.
 RECORD_FLUSH_SECONDS = 10.0
 # Queued records per allowed session: one record per session end, plus handovers.
-RECORDS_PER_SESSION = 4
+# A session's record, a handover or two, and its interpreter's presence changes (ring, session,
+# wrap-up, ready) fit with room to spare.
+RECORDS_PER_SESSION = 12
 
 
 def new_conn_id() -> str:
@@ -105,12 +115,24 @@ def core_config(settings: Settings) -> CoreConfig:
         max_connections=settings.ws_max_connections,
         max_sessions=settings.ws_max_sessions,
         ice_servers=ice_servers_from(settings),
+        ring_timeout=timedelta(seconds=settings.queue_ring_timeout_seconds),
+        missed_offers_to_away=settings.queue_missed_offers_to_away,
+        wrap_up=timedelta(seconds=settings.queue_wrap_up_seconds),
+        specialty_relax_after=timedelta(seconds=settings.queue_specialty_relax_seconds),
+        walk_in_limit=timedelta(minutes=settings.queue_walk_in_limit_minutes),
+        max_queued_walk_ins=settings.queue_max_walk_ins,
+        chat_burst=settings.chat_burst,
+        chat_burst_window=timedelta(seconds=settings.chat_burst_window_seconds),
+        wallboard_interval=timedelta(seconds=settings.wallboard_interval_seconds),
+        service_timezone=settings.timezone,
     )
 
 
 def protocol_limits(settings: Settings) -> ProtocolLimits:
     return ProtocolLimits(
-        max_message_bytes=settings.ws_max_message_bytes, max_sdp_chars=settings.ws_max_sdp_chars
+        max_message_bytes=settings.ws_max_message_bytes,
+        max_sdp_chars=settings.ws_max_sdp_chars,
+        max_chat_chars=settings.chat_max_chars,
     )
 
 
@@ -466,6 +488,23 @@ async def ws_handler(request: web.Request) -> web.StreamResponse:
     return await hub.serve(request, identity)
 
 
+# Handle times the wait estimate starts from after a restart (the core keeps as many).
+SEEDED_HANDLE_TIMES = 50
+
+
+async def seed_core(core: SignalingCore, sessions: Sessions, now: datetime) -> None:
+    """Give a fresh process today's wallboard figures and recent handle times from the records,
+    so a restart neither zeroes the board nor forgets how long calls take."""
+    day_start, day_end = core.day_bounds(now)
+    try:
+        answered, abandoned = await load_day_figures(sessions, day_start, day_end)
+        handle_times = await recent_handle_times(sessions, SEEDED_HANDLE_TIMES)
+    except (OSError, SQLAlchemyError):  # the database is down: serve, and say so in /readyz
+        log.warning("could not load today's figures; the wallboard starts from zero")
+        return
+    core.seed(now, answered_waits=answered, abandoned_waits=abandoned, handle_times=handle_times)
+
+
 def setup_signaling(app: web.Application) -> None:
     """Register `GET /ws` and the hub's lifecycle (timers, record writer, shutdown)."""
     hub = SignalingHub(app[SETTINGS])
@@ -475,6 +514,7 @@ def setup_signaling(app: web.Application) -> None:
     app[SOCKETS] = hub.sockets
 
     async def signaling_ctx(app: web.Application) -> AsyncIterator[None]:
+        await seed_core(hub.core, app[SESSIONS], hub.clock())
         capacity = max(64, hub.settings.ws_max_sessions * RECORDS_PER_SESSION)
         hub.start(RecordWriter(app[SESSIONS], capacity))
         yield

@@ -5,11 +5,14 @@ Owned and mutated only by `SignalingCore`; every state change goes through `move
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from signaling.records import RunningAverage, SessionRecord
+from signaling.identities import CallMode
+from signaling.records import ChatLine, RunningAverage, SessionKind, SessionRecord
+from signaling.roster import PartyKey
 from signaling.states import Actor, EndReason, SessionState, Side, move_session
 
 # What a waiting caller is told: their interpreter is not online, or online but not yet free.
@@ -18,15 +21,27 @@ WaitingStatus = Literal["interpreter_absent", "connecting"]
 
 @dataclass(slots=True)
 class Session:
+    """A reserved caller's session (`reservation_id`) or a walk-in's (`contact_id`).
+
+    For a walk-in, `slot_start` is the join and `slot_end` the join plus `walk_in_limit`;
+    `interpreter_id` stays None until an interpreter accepts the ring.
+    """
+
     session_id: str
-    reservation_id: int
+    caller_key: PartyKey
+    kind: SessionKind
+    mode: CallMode
+    reservation_id: int | None
+    contact_id: int | None
     caller_name: str
     language: str
+    specialty: str | None
     slot_start: datetime
     slot_end: datetime
-    assigned_interpreter_id: int
-    interpreter_id: int  # the assigned one until a handover
+    assigned_interpreter_id: int | None
+    interpreter_id: int | None  # the assigned one until a handover; a walk-in's once accepted
     caller_joined_at: datetime
+    transcript_consent: bool = False
     state: SessionState = SessionState.WAITING
     state_before_drop: SessionState | None = None
     interpreter_name: str | None = None
@@ -40,6 +55,22 @@ class Session:
     alerted: bool = False  # staff were told this caller waits without a ready interpreter
     handed_over: bool = False
     waiting_told: str | None = None  # the interpreter socket told `caller_waiting`
+    # -- the live queue
+    offered_to: int | None = None  # the interpreter being rung now
+    offered_at: datetime | None = None
+    tried: set[int] = field(default_factory=set)  # declined or missed this caller
+    declined_at: dict[int, datetime] = field(default_factory=dict)  # by interpreter
+    offers_missed: int = 0
+    queue_told: tuple[int, int | None, int | None, int, bool] | None = None  # last `queue` sent
+    # -- chat
+    chat_seq: int = 0
+    recent_chat: deque[ChatLine] = field(default_factory=deque)  # replayed to a resumed page
+    transcript: list[ChatLine] = field(default_factory=list)  # kept only with consent
+    transcript_truncated: bool = False
+
+    @property
+    def reserved(self) -> bool:
+        return self.kind == "reserved"
 
     @property
     def is_matched(self) -> bool:
@@ -82,6 +113,10 @@ class Session:
         return SessionRecord(
             session_id=self.session_id,
             reservation_id=self.reservation_id,
+            contact_id=self.contact_id,
+            kind=self.kind,
+            mode=self.mode,
+            specialty=self.specialty,
             assigned_interpreter_id=self.assigned_interpreter_id,
             interpreter_id=self.interpreter_id if self.is_matched else None,
             language=self.language,
@@ -101,4 +136,8 @@ class Session:
             caller_fps_received=self.fps[Side.CALLER].mean,
             interpreter_fps_received=self.fps[Side.INTERPRETER].mean,
             handed_over=self.handed_over,
+            offers_missed=self.offers_missed,
+            transcript_consent=self.transcript_consent,
+            transcript=tuple(self.transcript) if self.transcript_consent else (),
+            transcript_truncated=self.transcript_truncated,
         )

@@ -40,6 +40,7 @@ class EndReason(StrEnum):
     DROPPED = "dropped"  # a member did not come back within the resume window
     EXPIRED = "expired"  # the slot ended without a match, or the call overran the limit
     SHUTDOWN = "shutdown"
+    ABANDONED = "abandoned"  # the caller left (hung up or dropped) before anyone took the call
 
 
 class Actor(StrEnum):

@@ -1,10 +1,12 @@
-"""Database I/O for signaling: who an interpreter is, and the records the core emits.
+"""Database I/O for signaling: who an interpreter is, the records the core emits, the figures
+the core is seeded with after a restart, and the caller's satisfaction survey.
 
 The core never waits for the database. Its records go into a bounded queue that one task
 (`RecordWriter`) drains, one transaction per record, in the order they were emitted; the queue is
 drained before the engine is disposed at shutdown, so the `shutdown` records of open sessions are
-kept. A session that ends with a hang-up after both pages reported media connected completes its
-reservation (`booked` → `completed`) in the same transaction as its record.
+kept. A reserved session that ends with a hang-up after both pages reported media connected
+completes its reservation (`booked` → `completed`) in the same transaction as its record. A
+session's chat transcript is stored with it only when the caller consented at the start.
 """
 
 from __future__ import annotations
@@ -15,20 +17,27 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from scheduler.codes import token_matches
 from scheduler.domain import IllegalTransition, ReservationStatus, move_reservation
 from scheduler.models import (
+    MAX_CHAT_TEXT_CHARS,
     AuditEntry,
     CallSessionRecord,
+    ChatMessage,
     HandoverRow,
     Interpreter,
+    PresenceEvent,
+    QueueContact,
     Reservation,
+    SurveyAnswer,
 )
-from scheduler.store import Sessions
+from scheduler.store import NotFound, Sessions, StoreError
 from signaling.identities import InterpreterIdentity
-from signaling.records import HandoverRecord, RecordEvent, SessionRecord
+from signaling.records import HandoverRecord, PresenceRecord, RecordEvent, SessionRecord
 from signaling.states import EndReason
 from signdesk.db import utcnow
 
@@ -43,6 +52,7 @@ class InterpreterRow:
     display_name: str
     sign_languages: frozenset[str]
     active: bool
+    specialties: frozenset[str] = frozenset()
 
 
 async def load_interpreter(sessions: Sessions, interpreter_id: int) -> InterpreterRow | None:
@@ -55,6 +65,7 @@ async def load_interpreter(sessions: Sessions, interpreter_id: int) -> Interpret
             display_name=row.display_name,
             sign_languages=frozenset(row.sign_languages or ()),
             active=row.active,
+            specialties=frozenset(row.specialties or ()),
         )
 
 
@@ -64,13 +75,29 @@ def interpreter_identity(account_id: int, row: InterpreterRow) -> InterpreterIde
         interpreter_id=row.id,
         display_name=row.display_name,
         languages=row.sign_languages,
+        specialties=row.specialties,
     )
 
 
 def completes_reservation(record: SessionRecord) -> bool:
-    """A normal end: someone hung up after both pages had media. Anything else (a drop, media
-    that never worked, a slot that ran out, a shutdown) leaves the booking for staff to judge."""
-    return record.end_reason is EndReason.HANGUP and record.connected_at is not None
+    """A normal end of a booked call: someone hung up after both pages had media. Anything else
+    (a drop, media that never worked, a slot that ran out, a shutdown) leaves the booking for
+    staff to judge; a walk-in has no booking to complete."""
+    return (
+        record.kind == "reserved"
+        and record.reservation_id is not None
+        and record.end_reason is EndReason.HANGUP
+        and record.connected_at is not None
+    )
+
+
+def describe(record: RecordEvent) -> str:
+    """What a log line may say about a record: its kind and ids, never names or chat text."""
+    if isinstance(record, PresenceRecord):
+        return f"presence of interpreter {record.interpreter_id}"
+    if isinstance(record, HandoverRecord):
+        return f"handover in session {record.session_id}"
+    return f"session {record.session_id}"
 
 
 async def save_record(sessions: Sessions, record: RecordEvent, *, now: datetime) -> None:
@@ -78,32 +105,56 @@ async def save_record(sessions: Sessions, record: RecordEvent, *, now: datetime)
     async with sessions() as session, session.begin():
         if isinstance(record, SessionRecord):
             await _save_session(session, record, now)
-        else:
+        elif isinstance(record, HandoverRecord):
             _save_handover(session, record)
+        else:
+            _save_presence(session, record)
 
 
 async def _save_session(session: AsyncSession, record: SessionRecord, now: datetime) -> None:
-    session.add(
-        CallSessionRecord(
-            reservation_id=record.reservation_id,
-            session_id=record.session_id,
-            assigned_interpreter_id=record.assigned_interpreter_id,
-            actual_interpreter_id=record.interpreter_id,
-            handed_over=record.handed_over,
-            caller_joined_at=record.caller_joined_at,
-            matched_at=record.matched_at,
-            caller_media_at=record.caller_media_connected_at,
-            interpreter_media_at=record.interpreter_media_connected_at,
-            connected_at=record.connected_at,
-            ended_at=record.ended_at,
-            wait_seconds=record.wait_seconds,
-            duration_seconds=record.duration_seconds,
-            ended_by=record.ended_by.value,
-            end_reason=record.end_reason.value,
-            caller_fps_avg=record.caller_fps_received,
-            interpreter_fps_avg=record.interpreter_fps_received,
-        )
+    row = CallSessionRecord(
+        reservation_id=record.reservation_id,
+        contact_id=record.contact_id,
+        kind=record.kind,
+        mode=record.mode,
+        specialty=record.specialty,
+        session_id=record.session_id,
+        assigned_interpreter_id=record.assigned_interpreter_id,
+        actual_interpreter_id=record.interpreter_id,
+        handed_over=record.handed_over,
+        caller_joined_at=record.caller_joined_at,
+        matched_at=record.matched_at,
+        caller_media_at=record.caller_media_connected_at,
+        interpreter_media_at=record.interpreter_media_connected_at,
+        connected_at=record.connected_at,
+        ended_at=record.ended_at,
+        wait_seconds=record.wait_seconds,
+        duration_seconds=record.duration_seconds,
+        ended_by=record.ended_by.value,
+        end_reason=record.end_reason.value,
+        caller_fps_avg=record.caller_fps_received,
+        interpreter_fps_avg=record.interpreter_fps_received,
+        offers_missed=record.offers_missed,
+        transcript_consent=record.transcript_consent,
+        transcript_truncated=record.transcript_consent and record.transcript_truncated,
     )
+    session.add(row)
+    # The core keeps no transcript without consent; this guard makes sure none is ever stored.
+    if record.transcript_consent and record.transcript:
+        await session.flush()  # the row's id, for the lines' foreign key
+        await session.execute(
+            insert(ChatMessage),
+            [
+                {
+                    "call_session_id": row.id,
+                    "seq": line.seq,
+                    "sender": line.sender.value,
+                    "text": line.text[:MAX_CHAT_TEXT_CHARS],
+                    "at": line.at,
+                }
+                for line in record.transcript
+            ],
+        )
     if completes_reservation(record):
         await _complete(session, record, now)
 
@@ -149,13 +200,149 @@ def _save_handover(session: AsyncSession, record: HandoverRecord) -> None:
     )
 
 
+def _save_presence(session: AsyncSession, record: PresenceRecord) -> None:
+    session.add(
+        PresenceEvent(
+            interpreter_id=record.interpreter_id,
+            state=record.state.value,
+            reason=record.reason,
+            at=record.at,
+        )
+    )
+
+
+# --- figures the core is seeded with after a restart --------------------------------------------
+
+
+async def load_day_figures(
+    sessions: Sessions, day_start: datetime, day_end: datetime
+) -> tuple[list[float], list[float]]:
+    """(waits of the answered sessions, waits of the abandoned ones) of the callers who joined in
+    [day_start, day_end), in join order: the wallboard's speed of answer and abandoned calls
+    survive a restart. Answered means an interpreter took the call (`matched_at` is set)."""
+    query = (
+        select(
+            CallSessionRecord.wait_seconds,
+            CallSessionRecord.matched_at.is_not(None),
+            CallSessionRecord.end_reason,
+        )
+        .where(
+            CallSessionRecord.caller_joined_at >= day_start,
+            CallSessionRecord.caller_joined_at < day_end,
+        )
+        .order_by(CallSessionRecord.caller_joined_at, CallSessionRecord.id)
+    )
+    answered: list[float] = []
+    abandoned: list[float] = []
+    async with sessions() as session:
+        for wait, matched, end_reason in (await session.execute(query)).tuples():
+            if matched:
+                answered.append(wait)
+            elif end_reason == EndReason.ABANDONED.value:
+                abandoned.append(wait)
+    return answered, abandoned
+
+
+async def recent_handle_times(sessions: Sessions, limit: int) -> list[float]:
+    """`duration_seconds` of the latest `limit` answered sessions, newest first: what the wait
+    estimate starts from after a restart."""
+    if limit <= 0:
+        return []
+    query = (
+        select(CallSessionRecord.duration_seconds)
+        .where(
+            CallSessionRecord.matched_at.is_not(None),
+            CallSessionRecord.duration_seconds.is_not(None),
+        )
+        .order_by(CallSessionRecord.ended_at.desc(), CallSessionRecord.id.desc())
+        .limit(limit)
+    )
+    async with sessions() as session:
+        return [float(d) for d in await session.scalars(query) if d is not None]
+
+
+# --- the satisfaction survey --------------------------------------------------------------------
+
+
+class UnknownSession(NotFound):
+    """No stored session has this id (yet: its record may still be in the writer's queue)."""
+
+
+class AlreadyAnswered(StoreError):
+    """The session's survey was answered before; one answer per session."""
+
+
+@dataclass(frozen=True, slots=True)
+class SurveyInput:
+    stars: int
+    resolved: bool | None
+    comment: str | None
+
+
+async def save_survey(
+    sessions: Sessions, session_id: str, token: str, answer: SurveyInput, *, now: datetime
+) -> None:
+    """Store the caller's answer for `session_id`.
+
+    `token` must be the booking's link token (a reserved session) or the walk-in's contact token:
+    `UnknownSession` when no such session is stored, `NotFound` when it is not this caller's (the
+    API answers both with 404), `AlreadyAnswered` for a second answer, even a racing one.
+    """
+    try:
+        async with sessions() as session, session.begin():
+            row = await session.scalar(
+                select(CallSessionRecord).where(CallSessionRecord.session_id == session_id)
+            )
+            if row is None:
+                raise UnknownSession
+            if not await _owns(session, row, token):
+                raise NotFound
+            if await session.get(SurveyAnswer, session_id) is not None:
+                raise AlreadyAnswered
+            session.add(
+                SurveyAnswer(
+                    session_id=session_id,
+                    stars=answer.stars,
+                    resolved=answer.resolved,
+                    comment=answer.comment,
+                    answered_at=now,
+                )
+            )
+            session.add(
+                AuditEntry(
+                    at=now,
+                    actor="citizen",
+                    action="survey.answered",
+                    target=f"session:{session_id}",
+                    detail=None,
+                )
+            )
+    except IntegrityError:  # a second answer committed between our check and our insert
+        raise AlreadyAnswered from None
+    log.info("survey answered for session %s", session_id)
+
+
+async def _owns(session: AsyncSession, row: CallSessionRecord, token: str) -> bool:
+    if row.reservation_id is not None:
+        stored = await session.scalar(
+            select(Reservation.token_hash).where(Reservation.id == row.reservation_id)
+        )
+    elif row.contact_id is not None:
+        stored = await session.scalar(
+            select(QueueContact.token_hash).where(QueueContact.id == row.contact_id)
+        )
+    else:
+        return False
+    return stored is not None and bool(token) and token_matches(token, stored)
+
+
 class RecordWriter:
     """A bounded queue of records and the one task that stores them in order.
 
     Each session ends once and a handover happens at most a few times per session, so the queue
-    holds at most a few records per open session; its bound (`capacity`) is sized from
-    `max_sessions`. If it is ever full, the record is logged as lost (by session id) rather than
-    stalling signaling.
+    holds at most a few records per open session, plus the presence changes of the interpreters;
+    its bound (`capacity`) is sized from `max_sessions`. If it is ever full, the record is logged
+    as lost (by its kind and ids) rather than stalling signaling.
     """
 
     def __init__(self, sessions: Sessions, capacity: int) -> None:
@@ -167,7 +354,7 @@ class RecordWriter:
         try:
             self._queue.put_nowait(record)
         except asyncio.QueueFull:
-            log.error("record queue full; record of session %s lost", record.session_id)
+            log.error("record queue full; record lost: %s", describe(record))
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="signaling-records")
@@ -195,6 +382,6 @@ class RecordWriter:
             try:
                 await save_record(self._sessions, record, now=utcnow())
             except Exception:  # a bad record must not stop the ones after it
-                log.exception("could not store the record of session %s", record.session_id)
+                log.exception("could not store a record: %s", describe(record))
             finally:
                 self._queue.task_done()

@@ -18,13 +18,17 @@ class CallView:
     first member dropped). `waiting_status` is what a waiting caller was last told."""
 
     session_id: str
-    reservation_id: int
+    reservation_id: int | None  # a booking's session ...
+    contact_id: int | None  # ... or a walk-in's
+    kind: Literal["reserved", "walk_in"]
+    mode: Literal["video", "chat"]
+    specialty: str | None
     state: SessionState
     since: datetime
     language: str
-    slot_start: datetime
-    assigned_interpreter_id: int
-    interpreter_id: int
+    slot_start: datetime  # a walk-in's: when they joined
+    assigned_interpreter_id: int | None
+    interpreter_id: int | None  # a walk-in's: once an interpreter accepted
     waiting_status: Literal["interpreter_absent", "connecting"] | None
     alerted: bool
     # Who staff may hand a WAITING caller to now: connected, ready, free, of the language.

@@ -82,6 +82,17 @@ class Settings(BaseSettings):
     call_resume_window_seconds: int = Field(default=60, ge=1, le=3600)
     call_max_overrun_minutes: int = Field(default=60, ge=1, le=24 * 60)
     call_ticket_seconds: int = Field(default=120, ge=10, le=3600)
+    # The live queue (issue 4): ring, auto-away, wrap-up, routing and chat bounds.
+    queue_ring_timeout_seconds: int = Field(default=20, ge=3, le=300)
+    queue_missed_offers_to_away: int = Field(default=2, ge=1, le=20)
+    queue_wrap_up_seconds: int = Field(default=60, ge=0, le=3600)
+    queue_specialty_relax_seconds: int = Field(default=60, ge=0, le=3600)
+    queue_walk_in_limit_minutes: int = Field(default=120, ge=5, le=24 * 60)
+    queue_max_walk_ins: int = Field(default=1000, ge=1, le=100_000)
+    chat_max_chars: int = Field(default=1000, ge=1, le=4000)
+    chat_burst: int = Field(default=10, ge=1, le=1000)
+    chat_burst_window_seconds: float = Field(default=10.0, gt=0, le=3600)
+    wallboard_interval_seconds: float = Field(default=1.0, gt=0, le=60)
     # ICE servers handed to the pages: JSON list of {"urls": [...], "username"?, "credential"?}.
     # Empty is fine on loopback; production points at coturn.
     ice_servers: list[dict[str, str | list[str]]] = Field(default_factory=list)

@@ -7,8 +7,12 @@ the OpenAPI document, so the two cannot drift. Store refusals become JSON errors
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import re
+import time
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
@@ -21,12 +25,22 @@ from scheduler import store
 from scheduler.catalog import CHANNELS, SPECIALTIES, TOPICS
 from scheduler.codes import normalize_code
 from scheduler.domain import Channel, IllegalTransition, ReservationStatus, Role
-from signaling.server import CORE, WS_PATH
-from signaling.tickets import TicketRefusal, TicketRefused, issue_ticket
+from signaling.server import CORE, HUB, WS_PATH
+from signaling.states import Presence
+from signaling.store import AlreadyAnswered, SurveyInput, UnknownSession, save_survey
+from signaling.tickets import (
+    CONTACT_MAX_AGE,
+    NewContact,
+    TicketRefusal,
+    TicketRefused,
+    create_contact,
+    issue_contact_ticket,
+    issue_ticket,
+)
 from signdesk.appkeys import SESSIONS, SETTINGS
 from signdesk.db import utcnow
 from signdesk.settings import Settings
-from web.auth import CurrentUser, current_user, require_role
+from web.auth import CurrentUser, LoginThrottle, current_user, require_role
 from web.errors import json_error
 from web.openapi import Access, Handler, RouteSpec, build_document
 from web.schemas import (
@@ -53,6 +67,11 @@ from web.schemas import (
     Limits,
     MeOut,
     OpenCallOut,
+    QueueContactCreated,
+    QueueJoin,
+    QueueLanguageOut,
+    QueueStatusOut,
+    QueueTicketOut,
     Reschedule,
     ReservationCreate,
     ReservationCreated,
@@ -67,6 +86,8 @@ from web.schemas import (
     StaffReservationCreate,
     StaffReservationsQuery,
     StatusChanged,
+    SurveyIn,
+    SurveyOut,
     VideoConstraintsOut,
     hhmm,
 )
@@ -77,6 +98,12 @@ M = TypeVar("M", bound=BaseModel)
 
 MAX_TOKEN_CHARS = 128
 MAX_ID = 2**31 - 1
+# Walk-in contacts one client address may create per minute: a family or a counter's kiosk makes
+# a few, a script filling the table is stopped. The table of addresses itself is bounded.
+QUEUE_CONTACTS_PER_MINUTE = 10
+# How long a survey for a session not yet stored waits for the record writer's queue to drain.
+SURVEY_FLUSH_SECONDS = 3.0
+_SESSION_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +112,7 @@ class OpenApiDocument:
 
 
 OPENAPI = web.AppKey("openapi", OpenApiDocument)
+QUEUE_THROTTLE = web.AppKey("queue_throttle", LoginThrottle)
 
 
 class ApiError(Exception):
@@ -205,6 +233,13 @@ def _limits(request: web.Request) -> Limits:
     return Limits.from_settings(request.app[SETTINGS])
 
 
+def _now(request: web.Request) -> datetime:
+    """The signaling hub's clock: the live queue's hours and tickets follow the same time as
+    the core that routes the calls (and tests pin both at once)."""
+    hub = request.app.get(HUB)
+    return hub.clock() if hub is not None else utcnow()
+
+
 # --- serializers --------------------------------------------------------------------------------
 
 
@@ -266,6 +301,8 @@ def _call_record(c: store.CallSummary, settings: Settings) -> CallRecordOut:
         interpreter_fps_avg=c.interpreter_fps_avg,
         interpreter_id=c.interpreter_id,
         handed_over=c.handed_over,
+        survey_answered=c.survey_stars is not None,
+        survey_stars=c.survey_stars,
     )
 
 
@@ -431,6 +468,8 @@ _TICKET_REFUSALS: dict[TicketRefusal, tuple[int, str]] = {
     TicketRefusal.TOO_EARLY: (409, "the waiting room is not open yet; see fields.join_from"),
     TicketRefusal.TOO_LATE: (409, "this reservation's time is over"),
     TicketRefusal.TOO_MANY: (429, "too many unused call tickets; use one or wait a minute"),
+    TicketRefusal.CONTACT_EXPIRED: (409, "this queue request has expired; join the queue again"),
+    TicketRefusal.QUEUE_CLOSED: (409, "the live queue is closed now"),
 }
 
 
@@ -463,6 +502,171 @@ async def create_call_ticket(request: web.Request) -> web.StreamResponse:
         ),
         status=201,
     )
+
+
+# --- the live queue and the survey ---------------------------------------------------------------
+
+
+def _queue_closed(window: store.ServiceWindow, settings: Settings) -> ApiError:
+    fields = None
+    if window.opens_at is not None:
+        fields = {"opens_at": _local(window.opens_at, settings).isoformat()}
+    return ApiError(
+        409, "queue_closed", "the live queue is closed now; see fields.opens_at", fields
+    )
+
+
+async def queue_status(request: web.Request) -> web.StreamResponse:
+    """Whether the live queue is open, and what a walk-in can choose from."""
+    settings = request.app[SETTINGS]
+    now = _now(request)
+    window = store.service_window(settings, now)
+    online: Counter[str] = Counter()
+    for interpreter in request.app[CORE].interpreters():
+        if interpreter.presence is not Presence.OFFLINE:
+            online.update(set(interpreter.languages))
+    rows = await store.list_languages(request.app[SESSIONS])
+    return _json(
+        QueueStatusOut(
+            open=window.open,
+            now=_local(now, settings),
+            closes_at=None if window.closes_at is None else _local(window.closes_at, settings),
+            opens_at=None if window.opens_at is None else _local(window.opens_at, settings),
+            timezone=settings.timezone,
+            languages=[
+                QueueLanguageOut(
+                    code=r.code,
+                    name_ko=r.name_ko,
+                    name_en=r.name_en,
+                    interpreters_online=online[r.code],
+                )
+                for r in rows
+            ],
+            specialties=[
+                CatalogEntryOut(code=s.code, name_ko=s.name_ko, name_en=s.name_en)
+                for s in SPECIALTIES
+            ],
+            modes=["video", "chat"],
+            consent_version=settings.consent_version,
+        )
+    )
+
+
+async def join_queue(request: web.Request) -> web.StreamResponse:
+    """Become a walk-in contact of the live queue; the contact token is returned once, here."""
+    settings = request.app[SETTINGS]
+    body = await _body(request, QueueJoin, _limits(request))
+    now = _now(request)
+    window = store.service_window(settings, now)
+    if not window.open:
+        raise _queue_closed(window, settings)
+    throttle, client, tick = (
+        request.app[QUEUE_THROTTLE],
+        request.remote or "unknown",
+        time.monotonic(),
+    )
+    if throttle.blocked(client, tick):
+        raise ApiError(429, "too_many_contacts", "too many queue requests; wait a minute")
+    throttle.record_failure(client, tick)  # every contact counts, not only failures
+    contact_id, token = await create_contact(
+        request.app[SESSIONS],
+        NewContact(
+            language=body.language,
+            mode=body.mode,
+            consent_version=body.consent_version,
+            specialty=body.specialty,
+            display_name=body.display_name,
+        ),
+        now=now,
+    )
+    return _json(
+        QueueContactCreated(
+            contact_id=contact_id,
+            contact_token=token,
+            mode=body.mode,
+            language=body.language,
+            specialty=body.specialty,
+            expires_at=_local(now + CONTACT_MAX_AGE, settings),
+        ),
+        status=201,
+    )
+
+
+async def create_queue_ticket(request: web.Request) -> web.StreamResponse:
+    """A one-time ticket for a walk-in's call socket, bought with the contact token."""
+    settings = request.app[SETTINGS]
+    try:
+        token = _bearer(request)
+    except store.NotFound:
+        token = ""
+    now = _now(request)
+    window = store.service_window(settings, now)
+    open_contacts = {c.contact_id for c in request.app[CORE].calls() if c.contact_id is not None}
+    try:
+        issued = await issue_contact_ticket(
+            request.app[SESSIONS],
+            token,
+            now=now,
+            ticket_seconds=settings.call_ticket_seconds,
+            queue_open=window.open,
+            has_open_session=open_contacts.__contains__,
+        )
+    except store.NotFound:
+        raise ApiError(401, "token_invalid", "the contact token is not valid") from None
+    except TicketRefused as refused:
+        if refused.reason is TicketRefusal.QUEUE_CLOSED:
+            raise _queue_closed(window, settings) from None
+        status, message = _TICKET_REFUSALS[refused.reason]
+        raise ApiError(status, refused.reason.value, message) from None
+    return _json(
+        QueueTicketOut(ticket=issued.ticket, expires_in=issued.expires_in, ws_path=WS_PATH),
+        status=201,
+    )
+
+
+async def answer_survey(request: web.Request) -> web.StreamResponse:
+    """The caller's satisfaction survey after a session: once per session, skipping is fine."""
+    raw_id = request.match_info["session_id"]
+    if not _SESSION_ID.fullmatch(raw_id):
+        raise store.NotFound
+    token = _bearer(request)
+    body = await _body(request, SurveyIn)
+    answer = SurveyInput(stars=body.stars, resolved=body.resolved, comment=body.comment)
+    now = utcnow()
+    sessions = request.app[SESSIONS]
+    try:
+        try:
+            await save_survey(sessions, raw_id, token, answer, now=now)
+        except UnknownSession:  # the session's record may still be in the writer's queue
+            await _flush_records(request)
+            await save_survey(sessions, raw_id, token, answer, now=now)
+    except store.NotFound:
+        raise ApiError(404, "not_found", "no such session, or the token is not valid") from None
+    except AlreadyAnswered:
+        raise ApiError(409, "already_answered", "this session's survey was answered") from None
+    return _json(
+        SurveyOut(
+            session_id=raw_id,
+            stars=answer.stars,
+            resolved=answer.resolved,
+            answered_at=_local(now, request.app[SETTINGS]),
+        ),
+        status=201,
+    )
+
+
+async def _flush_records(request: web.Request) -> None:
+    """Wait (briefly) until the records the core has emitted are stored."""
+    hub = request.app.get(HUB)
+    if hub is None or hub.records is None:
+        return
+    try:
+        async with asyncio.timeout(SURVEY_FLUSH_SECONDS):
+            await hub.records.flush()
+    except TimeoutError:
+        log.warning(
+            "record writer still busy after %ss; survey lookup goes on", SURVEY_FLUSH_SECONDS
+        )
 
 
 async def get_call_config(request: web.Request) -> web.StreamResponse:
@@ -644,17 +848,23 @@ async def staff_calls(request: web.Request) -> web.StreamResponse:
     settings = request.app[SETTINGS]
     core = request.app[CORE]
     calls = core.calls()
-    codes = await store.booking_codes(request.app[SESSIONS], {c.reservation_id for c in calls})
+    codes = await store.booking_codes(
+        request.app[SESSIONS], {c.reservation_id for c in calls if c.reservation_id is not None}
+    )
     return _json(
         StaffCallsOut(
             calls=[
                 OpenCallOut(
                     session_id=c.session_id,
+                    kind=c.kind,
+                    mode=c.mode,
                     reservation_id=c.reservation_id,
-                    code=codes.get(c.reservation_id),
+                    contact_id=c.contact_id,
+                    code=None if c.reservation_id is None else codes.get(c.reservation_id),
                     state=c.state.value,
                     since=_local(c.since, settings),
                     language=c.language,
+                    specialty=c.specialty,
                     slot_start=_local(c.slot_start, settings),
                     assigned_interpreter_id=c.assigned_interpreter_id,
                     interpreter_id=c.interpreter_id,
@@ -786,6 +996,48 @@ ROUTES: tuple[RouteSpec, ...] = (
         response=CallTicketOut,
         status=201,
         errors=(404, 409, 429),
+    ),
+    RouteSpec(
+        "GET",
+        "/api/queue/status",
+        queue_status,
+        "Live queue hours and choices",
+        "queue",
+        response=QueueStatusOut,
+    ),
+    RouteSpec(
+        "POST",
+        "/api/queue",
+        join_queue,
+        "Join the live queue (walk-in)",
+        "queue",
+        body=QueueJoin,
+        response=QueueContactCreated,
+        status=201,
+        errors=(409, 429),
+    ),
+    RouteSpec(
+        "POST",
+        "/api/queue/ticket",
+        create_queue_ticket,
+        "Get a one-time call ticket (walk-in)",
+        "queue",
+        Access.CONTACT,
+        response=QueueTicketOut,
+        status=201,
+        errors=(401, 409, 429),
+    ),
+    RouteSpec(
+        "POST",
+        "/api/sessions/{session_id}/survey",
+        answer_survey,
+        "Answer the satisfaction survey",
+        "call",
+        Access.LINK_OR_CONTACT,
+        body=SurveyIn,
+        response=SurveyOut,
+        status=201,
+        errors=(404, 409),
     ),
     RouteSpec(
         "GET",
@@ -951,6 +1203,7 @@ ROUTES: tuple[RouteSpec, ...] = (
 def setup_api(app: web.Application, routes: tuple[RouteSpec, ...] = ROUTES) -> None:
     """Register the /api routes and the OpenAPI document that describes them."""
     app[OPENAPI] = OpenApiDocument(_dump(build_document(routes)))
+    app[QUEUE_THROTTLE] = LoginThrottle(QUEUE_CONTACTS_PER_MINUTE)
     for route in routes:
         app.router.add_route(route.method, route.path, _translating(route.handler))
 

@@ -534,6 +534,308 @@ KO: Final[Mapping[str, str]] = {
     ),
     "console.caller_left.expired": "{name} 님의 예약 시간이 끝났습니다.",
     "console.caller_left.shutdown": "서버가 재시작되어 {name} 님의 대기가 끝났습니다.",
+    # --- console and wallboard (issue 4) ---
+    "console.presence_reason": "내 상태: {state} ({reason})",
+    "console.ready_hint_queue": (
+        "상담 가능 상태이면 예약한 시민은 대기실에 들어오는 즉시 연결되고, 바로 상담 대기열의 "
+        "시민은 이 화면에 번쩍이는 알림과 창 제목으로 알려 드립니다. 소리는 쓰지 않습니다. "
+        "먼저 카메라를 켜고 화면을 확인하세요."
+    ),
+    "console.away_reason_label": "자리 비움 사유",
+    "console.away_reason_hint": "자리 비움으로 바꿀 때 이 사유가 직원 현황판에 표시됩니다.",
+    "console.away_reason.break": "휴식",
+    "console.away_reason.meal": "식사",
+    "console.away_reason.meeting": "회의",
+    "console.away_reason.training": "교육",
+    "console.away_reason.paperwork": "서류 작업",
+    "console.away_reason.technical": "기술 문제",
+    "console.away_reason.missed_offers": "응답하지 못한 연결 요청",
+    "console.missed_offers": (
+        "연결 요청 {n}건에 응답하지 않아 자리 비움으로 바뀌었습니다. 돌아오면 상담 가능으로 "
+        "바꾸세요."
+    ),
+    "console.missed_offers_generic": (
+        "연결 요청에 응답하지 않아 자리 비움으로 바뀌었습니다. 돌아오면 상담 가능으로 바꾸세요."
+    ),
+    "console.matched_chat": "{name} 님과 채팅 상담을 시작했습니다.",
+    "console.chat_with": "{name} 님과 채팅 상담",
+    "console.walk_in": "바로 상담",
+    "ring.heading": "상담 요청이 왔습니다",
+    "ring.what": "{language} · {mode}",
+    "ring.kind_label": "구분",
+    "ring.kind.walk_in": "바로 상담 (예약 없음)",
+    "ring.kind.reserved": "예약 상담",
+    "ring.mode_label": "상담 방식",
+    "ring.mode.video": "영상 상담",
+    "ring.mode.chat": "채팅 상담 (영상 없음)",
+    "ring.waited": "기다린 시간",
+    "ring.countdown": "{s}초 안에 받아 주세요",
+    "ring.countdown_over": "응답 시간이 지났습니다. 다음 통역사에게 넘기는 중…",
+    "ring.accept": "받기",
+    "ring.decline": "거절하기",
+    "ring.accepting": "받는 중입니다… 시민과 연결합니다.",
+    "ring.gone": "이 상담 요청은 이미 끝났습니다.",
+    "ring.cancelled.timeout": "응답 시간이 지나 상담 요청이 다음 통역사에게 넘어갔습니다.",
+    "ring.cancelled.caller_left": "시민이 연결되기 전에 대기열을 떠났습니다.",
+    "ring.cancelled.declined": "상담 요청을 거절했습니다. 다음 통역사에게 넘어갑니다.",
+    "title.ring": "🔔 {language} 상담 요청",
+    "title.ring_alt": "📞 응답해 주세요",
+    "title.wrap_up": "✎ 상담 정리 중",
+    "wrap.heading": "상담 정리 시간",
+    "wrap.text": (
+        "방금 끝난 상담의 기록을 마무리하는 시간입니다. 준비될 때까지 새 상담이 연결되지 않습니다."
+    ),
+    "wrap.countdown": "{s}초 뒤 자동으로 상담 가능 상태가 됩니다.",
+    "wrap.countdown_over": "정리 시간이 끝났습니다. 곧 상담 가능 상태가 됩니다.",
+    "wrap.ready": "다음 상담 받기",
+    "wrap.away": "자리 비움으로 바꾸기",
+    "dur.s": "{s}초",
+    "dur.ms": "{m}분 {s}초",
+    "dur.hm": "{h}시간 {m}분",
+    "staff.wallboard_link": "실시간 현황판 열기",
+    "wb.title": "실시간 현황판",
+    "wb.heading": "상담 센터 실시간 현황",
+    "wb.intro": (
+        "시민과 통역사의 상태가 바뀌면 이 화면이 저절로 바뀝니다. 새로 고칠 필요가 없습니다."
+    ),
+    "wb.back": "상담 예약 관리로 돌아가기",
+    "wb.conn.connecting": "실시간 연결: 연결하는 중…",
+    "wb.conn.open": "실시간 연결: 연결됨",
+    "wb.conn.reconnecting": (
+        "실시간 연결: 연결이 끊겨 다시 연결하는 중… 아래 정보는 최신이 아닐 수 있습니다."
+    ),
+    "wb.conn.closed": (
+        "실시간 연결: 연결되지 않음. '다시 연결'을 누르세요. 아래 정보는 최신이 아닙니다."
+    ),
+    "wb.updated": "마지막 갱신: {time}",
+    "wb.updated_never": "첫 정보를 기다리는 중입니다…",
+    "wb.waiting_heading": "대기 중인 시민",
+    "wb.waiting_caption": "수어별 대기 시민 수와 가장 오래 기다린 시간",
+    "wb.waiting_total": "모두 {n}명 대기 중",
+    "wb.waiting_none": "지금 기다리는 시민이 없습니다.",
+    "wb.col.language": "수어",
+    "wb.col.waiting": "대기 인원",
+    "wb.col.longest": "가장 긴 대기",
+    "wb.interpreters_heading": "통역사 상태",
+    "wb.states_label": "상태별 통역사 수",
+    "wb.state_count": "{state}: {n}명",
+    "wb.interpreters_caption": "통역사별 상태, 사유와 그 상태가 된 시각",
+    "wb.interpreters_none": "접속한 통역사가 없습니다.",
+    "wb.col.name": "이름",
+    "wb.col.languages": "가능한 수어",
+    "wb.col.state": "상태",
+    "wb.col.reason": "사유",
+    "wb.col.since": "시작 시각 (지난 시간)",
+    "wb.since": "{time} ({duration})",
+    "wb.reason_none": "없음",
+    "wb.speed_heading": "오늘의 응답 속도",
+    "wb.answered": "{day} 응답한 상담: {n}건",
+    "wb.speed_caption": "정해진 시간 안에 응답한 상담의 수와 비율",
+    "wb.col.within": "응답까지 걸린 시간",
+    "wb.col.calls": "상담 수",
+    "wb.col.share": "비율",
+    "wb.within.30": "30초 이내",
+    "wb.within.60": "60초 이내",
+    "wb.within.120": "120초 이내",
+    "wb.percent": "{p}%",
+    "wb.share_none": "아직 없음",
+    "wb.abandoned_heading": "오늘 응답 전에 떠난 시민",
+    "wb.abandoned": "응답 전에 떠난 시민: {n}명",
+    "wb.abandoned_wait": "떠나기 전 평균 대기: {duration}",
+    "wb.abandoned_wait_none": "떠나기 전 평균 대기: 해당 없음",
+    # --- caller side (issue 4) ---
+    # entry points on the start page
+    "entry.label": "상담 방법 고르기",
+    "entry.live_title": "지금 바로 상담하기 (실시간 수어·문자 상담)",
+    "entry.live_text": "예약 없이 대기 순서를 받아 수어 통역사와 영상 또는 문자로 바로 상담합니다.",
+    "entry.book_title": "시간을 정해 예약하기",
+    "entry.book_text": "원하는 날짜와 시간에 수어 영상 상담을 예약합니다. 아래 양식을 쓰세요.",
+    # the signaling link, in words (waiting room, queue)
+    "link.label": "서버 연결",
+    "link.connecting": "서버에 연결하는 중…",
+    "link.connected": "연결됨",
+    "link.reconnecting": "연결이 끊겨 다시 연결하는 중…",
+    "link.closed": "연결되지 않음",
+    "link.back": "다시 연결되었습니다.",
+    "video.detail.server_lost": (
+        "내 인터넷 연결이 끊겼습니다. 다시 연결하는 중입니다. 상담 자리는 잠시 유지됩니다."
+    ),
+    "wait.resuming": "상담에 다시 연결하는 중입니다…",
+    "call.dropped_rejoin": (
+        "연결이 너무 오래 끊겨 이전 통화가 끝났습니다. 대기실에 다시 들어왔습니다."
+    ),
+    "title.new_message": "✉ 새 메시지",
+    "title.ringing": "🔔 통역사 연결 중",
+    # the chat panel (chat.js, _chat.html)
+    "chat.heading": "문자 대화",
+    "chat.empty": "아직 메시지가 없습니다. 아래 칸에 쓰면 상대방에게 바로 보입니다.",
+    "chat.label": "메시지",
+    "chat.hint": (
+        "Enter를 누르면 보내고, Shift+Enter를 누르면 줄을 바꿉니다. 링크는 글자로만 보입니다."
+    ),
+    "chat.send": "보내기",
+    "chat.count": "{n} / {max}자",
+    "chat.you": "나",
+    "chat.sender.caller": "시민",
+    "chat.sender.interpreter": "통역사",
+    "chat.typing.caller": "시민이 입력하고 있습니다…",
+    "chat.typing.interpreter": "통역사가 입력하고 있습니다…",
+    "chat.typing_named": "{name} 님이 입력하고 있습니다…",
+    "chat.sending": "보내는 중…",
+    "chat.kept": "이 대화 내용은 동의하신 대로 상담 기록과 함께 보관됩니다.",
+    "chat.not_kept": "이 대화 내용은 보관하지 않습니다. 상담이 끝나면 서버에 남지 않습니다.",
+    "chat.closed": "대화가 끝났습니다. 지금까지의 내용은 계속 읽을 수 있습니다.",
+    "chat.err_empty": "보낼 내용을 먼저 쓰세요.",
+    "chat.err_too_long": "메시지는 {max}자까지 보낼 수 있습니다. 줄이거나 나눠서 보내세요.",
+    "chat.err_offline": "연결이 끊겨 보내지 못했습니다. 다시 연결되면 보내기를 누르세요.",
+    "chat.err_unconfirmed": (
+        "메시지가 전달되었는지 확인하지 못했습니다. 내용을 다시 칸에 넣었습니다."
+    ),
+    "chat.err_rate_limited": (
+        "메시지를 너무 빨리 보냈습니다. 몇 초 뒤 다시 보내세요. 쓴 내용은 칸에 그대로 있습니다."
+    ),
+    "chat.err_invalid": "보내지 못했습니다. 메시지는 1자 이상 {max}자 이하여야 합니다.",
+    "chat.err_peer_absent": (
+        "상대방 연결이 잠시 끊겨 보내지 못했습니다. 다시 연결되면 보내기를 누르세요."
+    ),
+    "chat.err_closed": "대화가 끝나서 보낼 수 없습니다.",
+    "chat.err_other": "메시지를 보내지 못했습니다. 다시 시도해 주세요.",
+    "chat.consent_legend": "문자 대화 보관 동의 (선택)",
+    "chat.consent_hint": (
+        "동의하시면 이번 상담의 문자 대화 내용을 상담 기록과 함께 {period} 동안 보관합니다. "
+        "동의하지 않아도 상담과 문자 대화는 그대로 이용할 수 있으며, 대화 내용은 보관하지 "
+        "않습니다."
+    ),
+    "chat.consent_label": "문자 대화 내용을 상담 기록과 함께 보관하는 데 동의합니다. (선택)",
+    # the satisfaction survey (survey.js, _survey.html)
+    "survey.heading": "상담은 어떠셨나요?",
+    "survey.intro": "짧은 설문입니다. 답하지 않고 건너뛰어도 됩니다.",
+    "survey.stars_legend": "상담에 얼마나 만족하셨나요? (1~5)",
+    "survey.stars.1": "1 (매우 불만족)",
+    "survey.stars.2": "2 (불만족)",
+    "survey.stars.3": "3 (보통)",
+    "survey.stars.4": "4 (만족)",
+    "survey.stars.5": "5 (매우 만족)",
+    "survey.resolved_legend": "궁금한 점이나 문제가 해결되었나요? (선택)",
+    "survey.resolved_yes": "예, 해결되었습니다",
+    "survey.resolved_no": "아니요, 해결되지 않았습니다",
+    "survey.comment": "하고 싶은 말 (선택)",
+    "survey.comment_hint": "500자까지 쓸 수 있습니다. 이름이나 연락처는 쓰지 마세요.",
+    "survey.submit": "설문 보내기",
+    "survey.skip": "건너뛰기",
+    "survey.sending": "설문을 보내는 중입니다…",
+    "survey.thanks": "고맙습니다. 설문 응답을 저장했습니다.",
+    "survey.already": "이 상담의 설문에는 이미 답하셨습니다. 고맙습니다.",
+    "survey.gone": "이 상담의 설문은 더 이상 답할 수 없습니다.",
+    "survey.failed": (
+        "설문을 보내지 못했습니다. 인터넷 연결을 확인하고 '설문 보내기'를 다시 누르세요."
+    ),
+    "survey.skipped": "설문을 건너뛰었습니다.",
+    "field.stars": "1부터 5까지 중 하나를 고르세요. 답하기 싫으면 '건너뛰기'를 누르세요.",
+    "field.resolved": "'예' 또는 '아니요'를 고르거나 비워 두세요.",
+    "field.comment": "하고 싶은 말은 500자까지 쓸 수 있습니다.",
+    # the live queue page (/live, live.js)
+    "live.title": "실시간 상담",
+    "live.heading": "지금 바로 수어 상담",
+    "live.intro": (
+        "예약 없이 대기 순서를 받아 수어 통역사와 상담합니다. 영상(수어) 또는 문자로 상담할 수 "
+        "있습니다. 소리는 쓰지 않습니다."
+    ),
+    "live.unavailable_heading": "실시간 상담 상태를 불러오지 못했습니다",
+    "live.unavailable_text": (
+        "인터넷 연결을 확인하고 '다시 시도'를 누르세요. 계속 안 되면 상담 시간을 예약하거나 "
+        "문자로 문의해 주세요."
+    ),
+    "live.retry": "다시 시도",
+    "live.book_instead": "상담 시간 예약하기",
+    "live.closed_heading": "지금은 실시간 상담 시간이 아닙니다",
+    "live.closed_text": "지금은 실시간 상담을 받지 않습니다.",
+    "live.closed_until": "실시간 상담은 {when} ({zone})에 다시 시작합니다.",
+    "live.closed_book": "원하는 시간에 수어 영상 상담을 예약할 수 있습니다.",
+    "live.open_now": "● 지금 실시간 상담을 받고 있습니다.",
+    "live.open_until": "● 지금 실시간 상담을 받고 있습니다. 오늘 {time}까지 신청할 수 있습니다.",
+    "live.form_heading": "상담 신청",
+    "live.language": "수어 종류",
+    "live.online_n": "(지금 접속한 통역사 {n}명)",
+    "live.online_none": "(지금 접속한 통역사 없음)",
+    "live.specialty_hint": (
+        "특정 분야에 익숙한 통역사가 필요하면 고르세요. 오래 기다리면 같은 수어의 다른 "
+        "통역사에게도 연결됩니다."
+    ),
+    "live.mode": "상담 방식",
+    "live.mode_video": "영상 상담 (수어, 카메라 사용)",
+    "live.mode_video_hint": "카메라로 통역사와 수어로 대화합니다. 옆에 문자 대화 칸도 있습니다.",
+    "live.mode_chat": "문자 상담만 (카메라 사용 안 함)",
+    "live.mode_chat_hint": "카메라를 켜지 않고 문자로만 대화합니다.",
+    "live.name": "이름 또는 별명 (선택)",
+    "live.name_hint": "통역사가 부를 이름입니다. 비워 두어도 됩니다.",
+    "live.consent_title": "개인정보 수집·이용 동의 (필수)",
+    "live.consent_purpose": "실시간 수어 통역 상담(영상 또는 문자)의 제공과 상담 품질 관리",
+    "live.consent_items": (
+        "이름 또는 별명(선택), 수어 종류, 전문 분야(선택), 상담 방식, 대기·상담 시간 기록, "
+        "만족도 설문 응답(선택)"
+    ),
+    "live.consent_retention": "상담일로부터 {period} 동안 보관한 뒤 파기합니다.",
+    "live.consent_refuse": (
+        "동의를 거부할 수 있습니다. 거부하면 온라인 실시간 상담은 이용할 수 없으며, "
+        "전화(120)나 문자, 민원 창구에서 도움을 받으실 수 있습니다."
+    ),
+    "live.consent_agree": "위 내용을 읽었으며 개인정보 수집·이용에 동의합니다. (필수)",
+    "live.submit": "상담 신청하기",
+    "live.submitting": "상담을 신청하는 중입니다…",
+    "field.mode": "영상 상담 또는 문자 상담을 고르세요.",
+    "field.caller_name": "이름 또는 별명이 너무 깁니다. 줄여 주세요.",
+    "field.live_consent": "개인정보 수집·이용에 동의해야 실시간 상담을 신청할 수 있습니다.",
+    "live.camera_heading": "카메라 확인",
+    "live.enter_queue": "대기 순서 받기",
+    "live.back_to_form": "신청 내용 바꾸기",
+    "live.queue_heading": "대기 순서",
+    "live.joining": "대기 순서를 받는 중입니다…",
+    "live.resuming": "다시 연결하는 중입니다. 대기 순서는 잠시 유지됩니다…",
+    "live.position": "{language} 대기 {n}번째입니다. 예상 대기 시간: {wait}",
+    "live.position_none": "{language} 대기 {n}번째입니다.",
+    "live.none_online": (
+        "지금 접속한 {language} 통역사가 없습니다. 순서는 유지되지만 오래 기다릴 수 있습니다."
+    ),
+    "live.online_detail": "지금 접속한 {language} 통역사: {n}명",
+    "live.wait_range": "{low}~{high}분",
+    "live.wait_about": "약 {n}분",
+    "live.wait_under_minute": "1분 이내",
+    "live.wait_up_to": "{n}분 이내",
+    "live.ringing": "통역사에게 내 상담을 연결하고 있습니다. 이 화면을 열어 두세요.",
+    "live.queue_hint": (
+        "이 화면을 열어 두면 순서가 바뀔 때마다 여기에 표시됩니다. 새로 고쳐도 순서는 잠시 "
+        "유지됩니다."
+    ),
+    "live.queue_none_book": "기다리기 어려우면 원하는 시간에 예약할 수도 있습니다.",
+    "live.leave": "대기 그만두기",
+    "live.leave_question": "대기를 그만둘까요? 지금의 대기 순서는 없어집니다.",
+    "live.leave_yes": "예, 그만둡니다",
+    "live.leave_no": "아니요, 계속 기다립니다",
+    "live.place_lost": "연결이 너무 오래 끊겨 이전 순서가 없어졌습니다. 다시 대기 순서를 받습니다.",
+    "live.full": "지금은 대기하는 분이 너무 많습니다. 잠시 뒤 다시 신청하거나 예약해 주세요.",
+    "live.other_tab": (
+        "이 상담이 다른 탭이나 기기에서 열려 있습니다. 그 화면을 닫고 '다시 연결'을 누르세요."
+    ),
+    "live.expired": "상담 신청이 만료되었습니다. 다시 신청해 주세요.",
+    "live.chat_heading_plain": "문자 상담",
+    "live.chat_with": "{name} 님과 문자 상담",
+    "live.chat_arrived": "통역사와 연결되었습니다. 문자로 대화하세요.",
+    "live.chat_end": "상담 끝내기",
+    "live.chat_end_question": "문자 상담을 끝낼까요?",
+    "live.chat_detail.server_lost": "내 인터넷 연결이 끊겼습니다. 다시 연결하는 중입니다…",
+    "live.chat_detail.peer_away": (
+        "상대방 연결이 끊겼습니다. 최대 {s}초 동안 돌아오기를 기다립니다."
+    ),
+    "live.ended_heading": "상담이 끝났습니다",
+    "live.left_heading": "대기를 그만두었습니다",
+    "live.end.abandoned": "대기를 그만두었습니다. 필요하면 언제든 다시 신청하세요.",
+    "live.end.expired": (
+        "오랫동안 연결할 통역사가 없어 대기가 끝났습니다. 다시 신청하거나 예약해 주세요."
+    ),
+    "live.survey_pending": "아래 설문에 답하거나 건너뛰세요.",
+    "live.again": "다시 상담 신청하기",
+    "live.to_home": "처음 화면으로",
 }
 
 EN: Final[Mapping[str, str]] = {
@@ -1081,6 +1383,328 @@ EN: Final[Mapping[str, str]] = {
     ),
     "console.caller_left.expired": "The booked time of {name} has ended.",
     "console.caller_left.shutdown": "The server restarted, so {name} is no longer waiting.",
+    # --- console and wallboard (issue 4) ---
+    "console.presence_reason": "My status: {state} ({reason})",
+    "console.ready_hint_queue": (
+        "While you are ready, your booked callers connect as soon as they enter the waiting room, "
+        "and callers from the live queue ring here with a flashing banner and a change of the "
+        "window title. No sound is used. Turn on your camera first and check the picture."
+    ),
+    "console.away_reason_label": "Reason for being away",
+    "console.away_reason_hint": (
+        "When you set yourself away, staff see this reason on the wallboard."
+    ),
+    "console.away_reason.break": "Break",
+    "console.away_reason.meal": "Meal",
+    "console.away_reason.meeting": "Meeting",
+    "console.away_reason.training": "Training",
+    "console.away_reason.paperwork": "Paperwork",
+    "console.away_reason.technical": "Technical problem",
+    "console.away_reason.missed_offers": "Missed offers",
+    "console.missed_offers": (
+        "You were set away after {n} missed offers. Set yourself ready when you are back."
+    ),
+    "console.missed_offers_generic": (
+        "You were set away because offered calls were not answered. Set yourself ready when you "
+        "are back."
+    ),
+    "console.matched_chat": "The chat with {name} has started.",
+    "console.chat_with": "Chat with {name}",
+    "console.walk_in": "Live queue",
+    "ring.heading": "Incoming call",
+    "ring.what": "{language} · {mode}",
+    "ring.kind_label": "Kind",
+    "ring.kind.walk_in": "Live queue (no booking)",
+    "ring.kind.reserved": "Booked call",
+    "ring.mode_label": "Mode",
+    "ring.mode.video": "Video call",
+    "ring.mode.chat": "Chat only (no video)",
+    "ring.waited": "Has waited",
+    "ring.countdown": "Answer within {s} s",
+    "ring.countdown_over": "Time is up. Passing the call on to the next interpreter…",
+    "ring.accept": "Accept",
+    "ring.decline": "Decline",
+    "ring.accepting": "Accepting… connecting the caller.",
+    "ring.gone": "This call is no longer offered to you.",
+    "ring.cancelled.timeout": "The offer timed out and went to the next interpreter.",
+    "ring.cancelled.caller_left": "The caller left the queue before the call was answered.",
+    "ring.cancelled.declined": "You declined the call. It goes to the next interpreter.",
+    "title.ring": "🔔 Incoming {language} call",
+    "title.ring_alt": "📞 Answer now",
+    "title.wrap_up": "✎ Wrapping up",
+    "wrap.heading": "Wrap-up time",
+    "wrap.text": (
+        "Time to finish the record of the call you just had. No new calls are offered to you "
+        "until you are ready."
+    ),
+    "wrap.countdown": "You become ready for calls automatically in {s} s.",
+    "wrap.countdown_over": "Wrap-up time is over. You will be ready for calls in a moment.",
+    "wrap.ready": "Ready for the next call",
+    "wrap.away": "Go away",
+    "dur.s": "{s} s",
+    "dur.ms": "{m} min {s} s",
+    "dur.hm": "{h} h {m} min",
+    "staff.wallboard_link": "Open the wallboard",
+    "wb.title": "Wallboard",
+    "wb.heading": "Live wallboard",
+    "wb.intro": (
+        "This page changes by itself as callers and interpreters change state; no need to reload."
+    ),
+    "wb.back": "Back to the staff console",
+    "wb.conn.connecting": "Live updates: connecting…",
+    "wb.conn.open": "Live updates: connected",
+    "wb.conn.reconnecting": (
+        "Live updates: connection lost, reconnecting… The figures below may be out of date."
+    ),
+    "wb.conn.closed": (
+        "Live updates: not connected. Press 'Reconnect'. The figures below are out of date."
+    ),
+    "wb.updated": "Last updated: {time}",
+    "wb.updated_never": "Waiting for the first update…",
+    "wb.waiting_heading": "Callers waiting",
+    "wb.waiting_caption": "Callers waiting per sign language, with the longest wait",
+    "wb.waiting_total": "{n} waiting in all",
+    "wb.waiting_none": "No one is waiting now.",
+    "wb.col.language": "Sign language",
+    "wb.col.waiting": "Waiting",
+    "wb.col.longest": "Longest wait",
+    "wb.interpreters_heading": "Interpreters",
+    "wb.states_label": "Interpreters per state",
+    "wb.state_count": "{state}: {n}",
+    "wb.interpreters_caption": "Each interpreter's state, reason, and since when",
+    "wb.interpreters_none": "No interpreters are online.",
+    "wb.col.name": "Name",
+    "wb.col.languages": "Sign languages",
+    "wb.col.state": "State",
+    "wb.col.reason": "Reason",
+    "wb.col.since": "Since (how long)",
+    "wb.since": "{time} ({duration})",
+    "wb.reason_none": "None",
+    "wb.speed_heading": "Speed of answer today",
+    "wb.answered": "Calls answered on {day}: {n}",
+    "wb.speed_caption": "Calls answered within each time, as a count and a share",
+    "wb.col.within": "Answered within",
+    "wb.col.calls": "Calls",
+    "wb.col.share": "Share",
+    "wb.within.30": "30 seconds",
+    "wb.within.60": "60 seconds",
+    "wb.within.120": "120 seconds",
+    "wb.percent": "{p}%",
+    "wb.share_none": "none yet",
+    "wb.abandoned_heading": "Abandoned today",
+    "wb.abandoned": "Callers who left before being answered: {n}",
+    "wb.abandoned_wait": "Average wait before leaving: {duration}",
+    "wb.abandoned_wait_none": "Average wait before leaving: not applicable",
+    # --- caller side (issue 4) ---
+    # entry points on the start page
+    "entry.label": "Choose how to get help",
+    "entry.live_title": "Get help now (live sign-language / chat counseling)",
+    "entry.live_text": (
+        "No booking needed: take a place in the queue and talk to a sign-language interpreter "
+        "by video or by text chat."
+    ),
+    "entry.book_title": "Book a time",
+    "entry.book_text": "Book a sign-language video session at a day and time you choose, below.",
+    # the signaling link, in words (waiting room, queue)
+    "link.label": "Server connection",
+    "link.connecting": "Connecting to the server…",
+    "link.connected": "Connected",
+    "link.reconnecting": "Connection lost. Reconnecting…",
+    "link.closed": "Not connected",
+    "link.back": "Connected again.",
+    "video.detail.server_lost": (
+        "Your internet connection dropped. Reconnecting… Your place in the call is kept for a "
+        "while."
+    ),
+    "wait.resuming": "Reconnecting to your call…",
+    "call.dropped_rejoin": (
+        "The connection was lost for too long, so the earlier call ended. You are back in the "
+        "waiting room."
+    ),
+    "title.new_message": "✉ New message",
+    "title.ringing": "🔔 Finding your interpreter",
+    # the chat panel (chat.js, _chat.html)
+    "chat.heading": "Text chat",
+    "chat.empty": "No messages yet. What you write below appears for the other side at once.",
+    "chat.label": "Message",
+    "chat.hint": "Enter sends, Shift+Enter starts a new line. Links are shown as text only.",
+    "chat.send": "Send",
+    "chat.count": "{n} / {max} characters",
+    "chat.you": "You",
+    "chat.sender.caller": "Caller",
+    "chat.sender.interpreter": "Interpreter",
+    "chat.typing.caller": "The caller is typing…",
+    "chat.typing.interpreter": "The interpreter is typing…",
+    "chat.typing_named": "{name} is typing…",
+    "chat.sending": "Sending…",
+    "chat.kept": "This chat is kept with the counseling record, as you agreed.",
+    "chat.not_kept": "This chat is not kept: nothing of it stays on the server after the session.",
+    "chat.closed": "The chat has ended. You can still read it.",
+    "chat.err_empty": "Write something to send first.",
+    "chat.err_too_long": "A message can be at most {max} characters. Shorten it or split it.",
+    "chat.err_offline": "Not sent: the connection is down. Press Send again once reconnected.",
+    "chat.err_unconfirmed": (
+        "Could not confirm that your message arrived. It is back in the box to send again."
+    ),
+    "chat.err_rate_limited": (
+        "Too many messages in a short time. Wait a few seconds and send again; your text is "
+        "still in the box."
+    ),
+    "chat.err_invalid": "Not sent: a message must have 1 to {max} characters.",
+    "chat.err_peer_absent": (
+        "Not sent: the other side's connection dropped for a moment. Press Send again once they "
+        "are back."
+    ),
+    "chat.err_closed": "The chat has ended; messages can no longer be sent.",
+    "chat.err_other": "The message was not sent. Please try again.",
+    "chat.consent_legend": "Keeping the text chat (optional)",
+    "chat.consent_hint": (
+        "If you agree, the text chat of this session is kept with the counseling record for "
+        "{period}. If you do not, you can still use the counseling and the chat; the chat is "
+        "not kept."
+    ),
+    "chat.consent_label": (
+        "I agree that the text chat is kept with the counseling record. (optional)"
+    ),
+    # the satisfaction survey (survey.js, _survey.html)
+    "survey.heading": "How was your counseling?",
+    "survey.intro": "A short survey. You may skip it.",
+    "survey.stars_legend": "How satisfied are you with the counseling? (1 to 5)",
+    "survey.stars.1": "1 (poor)",
+    "survey.stars.2": "2 (fair)",
+    "survey.stars.3": "3 (okay)",
+    "survey.stars.4": "4 (good)",
+    "survey.stars.5": "5 (excellent)",
+    "survey.resolved_legend": "Was your issue resolved? (optional)",
+    "survey.resolved_yes": "Yes, it was resolved",
+    "survey.resolved_no": "No, it was not resolved",
+    "survey.comment": "Anything else to tell us (optional)",
+    "survey.comment_hint": (
+        "Up to 500 characters. Please do not write your name or contact details."
+    ),
+    "survey.submit": "Send the survey",
+    "survey.skip": "Skip",
+    "survey.sending": "Sending your answers…",
+    "survey.thanks": "Thank you. Your answers were saved.",
+    "survey.already": "You have already answered the survey for this session. Thank you.",
+    "survey.gone": "The survey for this session can no longer be answered.",
+    "survey.failed": (
+        "The survey could not be sent. Check your internet connection and press 'Send the "
+        "survey' again."
+    ),
+    "survey.skipped": "You skipped the survey.",
+    "field.stars": "Choose a number from 1 to 5, or press 'Skip' if you prefer not to answer.",
+    "field.resolved": "Choose 'Yes' or 'No', or leave it empty.",
+    "field.comment": "The comment can be at most 500 characters.",
+    # the live queue page (/live, live.js)
+    "live.title": "Live counseling",
+    "live.heading": "Sign-language counseling now",
+    "live.intro": (
+        "No booking needed: take a place in the queue and talk to a sign-language interpreter, "
+        "by video (signing) or by text chat. No sound is used."
+    ),
+    "live.unavailable_heading": "The live counseling status could not be loaded",
+    "live.unavailable_text": (
+        "Check your internet connection and press 'Try again'. If it still fails, book a time "
+        "or contact us by text message."
+    ),
+    "live.retry": "Try again",
+    "live.book_instead": "Book a time instead",
+    "live.closed_heading": "Live counseling is closed now",
+    "live.closed_text": "Live counseling is not open at the moment.",
+    "live.closed_until": "Live counseling opens again on {when} ({zone}).",
+    "live.closed_book": "You can book a sign-language video session at a time that suits you.",
+    "live.open_now": "● Live counseling is open now.",
+    "live.open_until": "● Live counseling is open now. You can join until {time} today.",
+    "live.form_heading": "Ask for counseling",
+    "live.language": "Sign language",
+    "live.online_n": "({n} interpreters online now)",
+    "live.online_none": "(no interpreter online now)",
+    "live.specialty_hint": (
+        "Choose one if you need an interpreter who knows a field well. After a longer wait, any "
+        "interpreter of your sign language may answer."
+    ),
+    "live.mode": "How to talk",
+    "live.mode_video": "Video (signing, uses your camera)",
+    "live.mode_video_hint": "Sign with the interpreter on camera. A text chat is beside the video.",
+    "live.mode_chat": "Text chat only (no camera)",
+    "live.mode_chat_hint": "Write with the interpreter; the camera stays off.",
+    "live.name": "Name or nickname (optional)",
+    "live.name_hint": "What the interpreter may call you. You may leave it empty.",
+    "live.consent_title": "Consent to collect and use personal data (required)",
+    "live.consent_purpose": (
+        "Providing live sign-language counseling (video or text chat) and checking its quality"
+    ),
+    "live.consent_items": (
+        "Name or nickname (optional), sign language, specialty (optional), how you talk, the "
+        "times of your wait and session, survey answers (optional)"
+    ),
+    "live.consent_retention": "Kept for {period} from the day of the session, then destroyed.",
+    "live.consent_refuse": (
+        "You may refuse. Without consent you cannot use live counseling online; you can get help "
+        "by phone (120), text message or at a service counter."
+    ),
+    "live.consent_agree": "I have read the above and consent to the collection and use. (required)",
+    "live.submit": "Ask for counseling",
+    "live.submitting": "Sending your request…",
+    "field.mode": "Choose video or text chat.",
+    "field.caller_name": "The name or nickname is too long. Please shorten it.",
+    "field.live_consent": "Live counseling online needs your consent to collect and use the data.",
+    "live.camera_heading": "Camera check",
+    "live.enter_queue": "Take a place in the queue",
+    "live.back_to_form": "Change my request",
+    "live.queue_heading": "Your place in the queue",
+    "live.joining": "Taking a place in the queue…",
+    "live.resuming": "Reconnecting. Your place in the queue is kept for a while…",
+    "live.position": "You are number {n} for {language}. Expected wait: {wait}.",
+    "live.position_none": "You are number {n} for {language}.",
+    "live.none_online": (
+        "No {language} interpreter is online right now. You keep your place, but the wait may "
+        "be long."
+    ),
+    "live.online_detail": "{language} interpreters online now: {n}",
+    "live.wait_range": "{low}\u2013{high} min",
+    "live.wait_about": "about {n} min",
+    "live.wait_under_minute": "within a minute",
+    "live.wait_up_to": "up to {n} min",
+    "live.ringing": "An interpreter is being offered your call. Please keep this page open.",
+    "live.queue_hint": (
+        "Keep this page open: every change of your place shows here. A reload keeps your place "
+        "for a while."
+    ),
+    "live.queue_none_book": "If you cannot wait, you can book a time instead.",
+    "live.leave": "Leave the queue",
+    "live.leave_question": "Leave the queue? You will lose your place.",
+    "live.leave_yes": "Yes, leave",
+    "live.leave_no": "No, keep waiting",
+    "live.place_lost": (
+        "The connection was lost for too long and your earlier place is gone. Taking a new place "
+        "in the queue."
+    ),
+    "live.full": "The queue is full right now. Please try again in a few minutes, or book a time.",
+    "live.other_tab": (
+        "This session is open in another tab or device. Close it there, then press 'Reconnect'."
+    ),
+    "live.expired": "Your request has expired. Please ask again.",
+    "live.chat_heading_plain": "Text chat counseling",
+    "live.chat_with": "Text chat with {name}",
+    "live.chat_arrived": "An interpreter has joined. Write in the chat.",
+    "live.chat_end": "End the counseling",
+    "live.chat_end_question": "End the text chat counseling?",
+    "live.chat_detail.server_lost": "Your internet connection dropped. Reconnecting…",
+    "live.chat_detail.peer_away": (
+        "The other side's connection dropped. Waiting up to {s} seconds for them to return."
+    ),
+    "live.ended_heading": "The counseling has ended",
+    "live.left_heading": "You left the queue",
+    "live.end.abandoned": "You left the queue. Ask again any time you need help.",
+    "live.end.expired": (
+        "No interpreter could take your call for a long time, so the wait ended. Please ask "
+        "again or book a time."
+    ),
+    "live.survey_pending": "Please answer the survey below, or skip it.",
+    "live.again": "Ask for counseling again",
+    "live.to_home": "Back to the start page",
 }
 
 STRINGS: Final[Mapping[str, Mapping[str, str]]] = {"ko": KO, "en": EN}

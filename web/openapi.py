@@ -30,6 +30,8 @@ class Access(StrEnum):
 
     PUBLIC = "public"
     LINK = "link"  # the citizen's link token as `Authorization: Bearer`
+    CONTACT = "contact"  # a walk-in's contact token as `Authorization: Bearer`
+    LINK_OR_CONTACT = "link_or_contact"  # either: whoever the session was for
     STAFF = "staff"  # staff or supervisor session
     INTERPRETER = "interpreter"
     LOGGED_IN = "logged_in"
@@ -53,10 +55,10 @@ class RouteSpec:
 
 _ERROR_TEXT = {
     400: "Malformed request (e.g. invalid JSON)",
-    401: "Not logged in",
+    401: "Not logged in (for walk-ins: an unknown contact token)",
     403: "Wrong role, or missing CSRF token",
     404: "Not found (for citizens also: wrong token)",
-    409: "Conflict (slot_taken, slot_unavailable, not_active, ...)",
+    409: "Conflict (slot_taken, slot_unavailable, not_active, queue_closed, ...)",
     413: "Request body too large",
     415: "Body must be application/json",
     422: "Invalid fields",
@@ -66,6 +68,8 @@ _ERROR_TEXT = {
 _SECURITY: dict[Access, list[dict[str, list[str]]]] = {
     Access.PUBLIC: [],
     Access.LINK: [{"bookingToken": []}],
+    Access.CONTACT: [{"contactToken": []}],
+    Access.LINK_OR_CONTACT: [{"bookingToken": []}, {"contactToken": []}],
     Access.STAFF: [{"session": [], "csrf": []}],
     Access.INTERPRETER: [{"session": [], "csrf": []}],
     Access.LOGGED_IN: [{"session": []}],
@@ -85,7 +89,8 @@ def build_document(
         "info": {
             "title": title,
             "version": version,
-            "description": "Booking sign-language video counseling. Errors always have the shape "
+            "description": "Booking sign-language video counseling, and the live queue for "
+            "callers without a booking. Errors always have the shape "
             '`{"error": {"code", "message", "fields"?}}`.',
         },
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -97,6 +102,12 @@ def build_document(
                     "type": "http",
                     "scheme": "bearer",
                     "description": "The link token returned once when the reservation is made.",
+                },
+                "contactToken": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "The contact token returned once when a walk-in joins the "
+                    "live queue (`POST /api/queue`).",
                 },
                 "session": {"type": "apiKey", "in": "cookie", "name": "sd_session"},
                 "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token"},

@@ -21,6 +21,7 @@ import jinja2
 from aiohttp import web
 
 from scheduler.domain import Role
+from scheduler.models import MAX_CONTACT_NAME_CHARS
 from signdesk.appkeys import SETTINGS
 from signdesk.settings import Settings
 from web.auth import csrf_token_for, current_user, require_role
@@ -210,10 +211,37 @@ async def call_page(request: web.Request) -> web.Response:
     )
 
 
+async def live_page(request: web.Request) -> web.Response:
+    """Live counseling without a booking (walk-in): the queue's hours, the request form, the
+    camera check (video), the queue, the call or chat, and the survey. Public; the contact token
+    the page gets stays in sessionStorage, never in a URL."""
+    settings = request.app[SETTINGS]
+    lang = request[PAGE_LANG]
+    return _render(
+        request,
+        "live.html",
+        chat_max_chars=settings.chat_max_chars,
+        name_max_chars=MAX_CONTACT_NAME_CHARS,
+        page_data=page_data(
+            settings,
+            lang,
+            resume_window_s=settings.call_resume_window_seconds,
+            chat_max_chars=settings.chat_max_chars,
+        ),
+    )
+
+
 @require_role(Role.STAFF)
 async def staff_page(request: web.Request) -> web.StreamResponse:
     """Staff console: reservations, booking on behalf, interpreters and shifts."""
     return _render(request, "staff.html")
+
+
+@require_role(Role.STAFF)
+async def wallboard_page(request: web.Request) -> web.StreamResponse:
+    """Staff wallboard: callers waiting per language, interpreters by state, today's speed of
+    answer and abandoned calls, pushed live over `/ws` (`watch` / `wallboard`)."""
+    return _render(request, "wallboard.html")
 
 
 @require_role(Role.INTERPRETER)
@@ -248,6 +276,8 @@ def setup_pages(app: web.Application) -> None:
     app.router.add_get("/booking", booking_page)
     app.router.add_get("/booking/{code}", booking_page)
     app.router.add_get("/call/{code}", call_page)
+    app.router.add_get("/live", live_page)
     app.router.add_get("/staff", staff_page)
+    app.router.add_get("/staff/wallboard", wallboard_page)
     app.router.add_get("/interpreter", interpreter_page)
     app.router.add_static("/static/", STATIC, follow_symlinks=False)

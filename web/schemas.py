@@ -28,6 +28,7 @@ from pydantic import (
 
 from scheduler.catalog import SPECIALTY_CODES, SPOKEN_LANGUAGE_CODES, TOPIC_CODES
 from scheduler.domain import Channel, ExceptionKind, ReservationStatus, Role
+from scheduler.models import MAX_CONTACT_NAME_CHARS, MAX_SURVEY_COMMENT_CHARS
 from signdesk.settings import Settings
 
 MAX_EXCEPTION_DAYS = 31
@@ -68,6 +69,21 @@ def _optional_text(value: str | None, limit: int) -> str | None:
     value = value.strip()
     if len(value) > limit:
         raise ValueError(f"must have at most {limit} characters")
+    return value
+
+
+def _require_consent(value: bool) -> bool:
+    """PIPA Art. 15: no processing without an explicit yes."""
+    if value is not True:
+        raise ValueError("consent to the processing of personal data is required")
+    return value
+
+
+def _current_consent(value: str, info: ValidationInfo) -> str:
+    """The consent must be to the text shown now, not to an older version."""
+    expected = _limits(info).consent_version
+    if expected and value != expected:
+        raise ValueError("the consent text has changed; reload the page and consent again")
     return value
 
 
@@ -285,17 +301,12 @@ class ReservationCreate(Strict):
     @field_validator("consent")
     @classmethod
     def _consent(cls, value: bool) -> bool:
-        if value is not True:
-            raise ValueError("consent to the processing of personal data is required")
-        return value
+        return _require_consent(value)
 
     @field_validator("consent_version")
     @classmethod
     def _consent_version(cls, value: str, info: ValidationInfo) -> str:
-        expected = _limits(info).consent_version
-        if expected and value != expected:
-            raise ValueError("the consent text has changed; reload the page and consent again")
-        return value
+        return _current_consent(value, info)
 
 
 class StaffReservationCreate(ReservationCreate):
@@ -359,6 +370,8 @@ class CallRecordOut(Out):
     interpreter_fps_avg: float | None
     interpreter_id: int | None  # who took the call (another one after a handover)
     handed_over: bool
+    survey_answered: bool  # the caller answered the satisfaction survey
+    survey_stars: int | None  # their stars, 1-5 (None: not answered)
 
 
 class ReservationItem(ReservationView):
@@ -624,18 +637,23 @@ class CallConfigOut(Out):
 
 
 class OpenCallOut(Out):
-    """An open session as this server process's signaling core sees it."""
+    """An open session as this server process's signaling core sees it: a booking's (`reserved`,
+    with its `reservation_id` and `code`) or a walk-in's from the live queue (`contact_id`)."""
 
     session_id: str
-    reservation_id: int
-    code: str | None  # the booking code staff know it by (None if the booking is gone)
+    kind: Literal["reserved", "walk_in"]
+    mode: Literal["video", "chat"]
+    reservation_id: int | None
+    contact_id: int | None
+    code: str | None  # the booking code staff know it by (None: a walk-in, or the booking is gone)
     state: Literal["waiting", "matched", "connected", "reconnecting"]
     since: datetime
     language: str
+    specialty: str | None
     slot_start: datetime
-    assigned_interpreter_id: int
-    interpreter_id: int
-    waiting_status: Literal["interpreter_absent", "connecting"] | None
+    assigned_interpreter_id: int | None  # the booking's interpreter; None for a walk-in
+    interpreter_id: int | None  # who has the call; None while a walk-in waits in the queue
+    waiting_status: str | None  # what a waiting caller was last told, e.g. "interpreter_absent"
     alerted: bool  # staff were told the interpreter is absent
     handover_candidates: list[int]  # whom a `staff_handover` would be accepted for, now
 
@@ -652,3 +670,96 @@ class InterpreterPresenceOut(Out):
 class StaffCallsOut(Out):
     calls: list[OpenCallOut]
     interpreters: list[InterpreterPresenceOut]
+
+
+# ---------------------------------------------------------------------------------------------
+# The live queue (walk-ins) and the satisfaction survey
+
+
+class QueueLanguageOut(LanguageOut):
+    interpreters_online: int  # connected now, in any state but offline
+
+
+class QueueStatusOut(Out):
+    """What the start page needs to offer the live queue, or a booking when it is closed."""
+
+    open: bool
+    now: datetime
+    closes_at: datetime | None  # when open
+    opens_at: datetime | None  # when closed: the next opening
+    timezone: str
+    languages: list[QueueLanguageOut]
+    specialties: list[CatalogEntryOut]
+    modes: list[Literal["video", "chat"]]
+    consent_version: str
+
+
+class QueueJoin(Strict):
+    """A walk-in asking for an interpreter now. Only a nickname is asked, and it is optional."""
+
+    language: LanguageCode
+    specialty: CatalogCode | None = None
+    mode: Literal["video", "chat"]
+    display_name: Annotated[SingleLine, Field(max_length=400)] | None = None
+    consent: bool
+    consent_version: Annotated[str, Field(max_length=40)]
+
+    @field_validator("specialty")
+    @classmethod
+    def _specialty(cls, value: str | None) -> str | None:
+        if value is not None and value not in SPECIALTY_CODES:
+            raise ValueError("unknown specialty")
+        return value
+
+    @field_validator("display_name")
+    @classmethod
+    def _display_name(cls, value: str | None) -> str | None:
+        return _optional_text(value, MAX_CONTACT_NAME_CHARS)
+
+    @field_validator("consent")
+    @classmethod
+    def _consent(cls, value: bool) -> bool:
+        return _require_consent(value)
+
+    @field_validator("consent_version")
+    @classmethod
+    def _consent_version(cls, value: str, info: ValidationInfo) -> str:
+        return _current_consent(value, info)
+
+
+class QueueContactCreated(Out):
+    """The walk-in's contact; `contact_token` is returned once, here, and only its hash is kept.
+    It buys call tickets (`POST /api/queue/ticket`) until `expires_at`, and answers the survey."""
+
+    contact_id: int
+    contact_token: str
+    mode: Literal["video", "chat"]
+    language: str
+    specialty: str | None
+    expires_at: datetime
+
+
+class QueueTicketOut(Out):
+    """A one-time ticket for `GET {ws_path}?ticket=...`; request a fresh one for every socket."""
+
+    ticket: str
+    expires_in: int  # seconds
+    ws_path: str
+
+
+class SurveyIn(Strict):
+    stars: Annotated[int, Field(ge=1, le=5)]
+    resolved: bool | None = None  # "was your issue resolved?"; null: no answer
+    comment: Annotated[MultiLine, Field(max_length=20000)] | None = None
+
+    @field_validator("comment")
+    @classmethod
+    def _comment(cls, value: str | None) -> str | None:
+        return _optional_text(value, MAX_SURVEY_COMMENT_CHARS)
+
+
+class SurveyOut(Out):
+    session_id: str
+    stars: int
+    resolved: bool | None
+    answered_at: datetime

@@ -6,6 +6,7 @@ from typing import Any
 
 from aiohttp import ClientResponse
 
+from signdesk.appkeys import SETTINGS
 from tests.api.helpers import Client, add_interpreter, booking_body, login, slot
 from web.api import ROUTES
 from web.openapi import Access
@@ -57,6 +58,14 @@ def _valid_bodies(client: Client, interpreter: int) -> dict[str, dict[str, Any]]
             "start": start.isoformat(),
             "end": slot(client, hour=11).isoformat(),
         },
+        "QueueJoin": {
+            "language": "KSL",
+            "mode": "chat",
+            "display_name": "Kim",
+            "consent": True,
+            "consent_version": client.app[SETTINGS].consent_version,
+        },
+        "SurveyIn": {"stars": 4, "resolved": True, "comment": "thanks"},
     }
 
 
@@ -68,7 +77,11 @@ async def test_hostile_field_values_never_cause_a_500(client: Client) -> None:
     for route in ROUTES:
         if route.body is None:
             continue
-        path = route.path.replace("{id}", str(interpreter)).replace("{code}", "ABC-DEF")
+        path = (
+            route.path.replace("{id}", str(interpreter))
+            .replace("{code}", "ABC-DEF")
+            .replace("{session_id}", "s_unknown")
+        )
         valid = bodies[route.body.__name__]
         for field in [*valid, "unexpected"]:
             for value in NASTY:

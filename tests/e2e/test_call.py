@@ -324,7 +324,8 @@ def test_caller_and_interpreter_call_end_to_end(
         expect(caller.locator("#ended-text")).to_have_text("통화를 끝냈습니다.")
         expect(interp.locator("#ended-text")).to_have_text("상대방이 통화를 끝냈습니다.")
         expect(interp.locator("#call-view")).to_be_hidden()
-        expect(interp.locator("#presence")).to_have_text("내 상태: 상담 가능")
+        # After the call: wrap-up, to finish the record, before the next caller.
+        expect(interp.locator("#presence")).to_contain_text("상담 정리 중")
         assert caller.title().startswith("■")
         assert_accessible(caller, axe_source, "caller after the call")
 

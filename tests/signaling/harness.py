@@ -12,6 +12,7 @@ from signaling.core import SignalingCore
 from signaling.decisions import Decision
 from signaling.identities import CallerIdentity, Identity, InterpreterIdentity, StaffIdentity
 from signaling.protocol import ErrorMessage, ServerMessage, parse_client_message
+from signaling.records import HandoverRecord, PresenceRecord, SessionRecord
 
 M = TypeVar("M", bound=ServerMessage)
 
@@ -60,12 +61,17 @@ CANDIDATE = {
 }
 
 
+# The pairing tests are about pairing: no wrap-up, so an interpreter is ready again at once.
+# Tests of wrap-up and the live queue pass their own config.
+PAIRING = CoreConfig(wrap_up=timedelta(0))
+
+
 class Harness:
     def __init__(self, config: CoreConfig | None = None) -> None:
         tokens = count(1)
         sessions = count(1)
         self.core = SignalingCore(
-            config,
+            config or PAIRING,
             new_token=lambda: f"token-{next(tokens)}",
             new_session_id=lambda: f"s{next(sessions)}",
         )
@@ -113,6 +119,18 @@ class Harness:
         matched = [m for m in decision.to(caller) if m.type == "matched"]
         assert len(matched) == 1
         return matched[0].session_id
+
+
+def session_records(decision: Decision) -> list[SessionRecord]:
+    return [r for r in decision.records if isinstance(r, SessionRecord)]
+
+
+def handover_records(decision: Decision) -> list[HandoverRecord]:
+    return [r for r in decision.records if isinstance(r, HandoverRecord)]
+
+
+def presence_records(decision: Decision) -> list[PresenceRecord]:
+    return [r for r in decision.records if isinstance(r, PresenceRecord)]
 
 
 def types(decision: Decision, conn: str) -> list[str]:

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from signaling.config import CoreConfig, default_resume_token
 from signaling.core import SignalingCore
+from signaling.decisions import Decision
 from signaling.identities import CallerIdentity, Identity
 from signaling.protocol import (
     CallerLeft,
@@ -51,7 +52,9 @@ from tests.signaling.harness import (
     THIRD,
     Harness,
     error_code,
+    handover_records,
     only,
+    session_records,
     types,
 )
 
@@ -442,10 +445,14 @@ def test_hangup_ends_the_session_for_both_and_writes_a_complete_record() -> None
     assert h.core.session_state(sid) is None
     assert h.core.presence_of(1) is Presence.READY
 
-    assert decision.records == [
+    assert session_records(decision) == [
         SessionRecord(
             session_id=sid,
             reservation_id=7,
+            contact_id=None,
+            kind="reserved",
+            mode="video",
+            specialty=None,
             assigned_interpreter_id=1,
             interpreter_id=1,
             language="ksl",
@@ -463,6 +470,10 @@ def test_hangup_ends_the_session_for_both_and_writes_a_complete_record() -> None
             caller_fps_received=25.0,
             interpreter_fps_received=24.0,
             handed_over=False,
+            offers_missed=0,
+            transcript_consent=False,
+            transcript=(),
+            transcript_truncated=False,
         )
     ]
     text = repr(decision.records)
@@ -483,7 +494,7 @@ def test_a_caller_can_leave_the_waiting_room() -> None:
     h.open("c1", CALLER)
     h.send("c1", type="join")
     decision = h.send("c1", SLOT + 2 * MINUTE, type="hangup", session_id="s1")
-    assert only(decision, "c1", Ended).reason is EndReason.HANGUP
+    assert only(decision, "c1", Ended).reason is EndReason.ABANDONED  # left before an answer
     record = session_record(h)
     assert (record.matched_at, record.interpreter_id, record.duration_seconds) == (None, None, None)
     assert record.wait_seconds == 120.0
@@ -540,8 +551,8 @@ def test_the_resume_window_is_a_setting() -> None:
     h = Harness(CoreConfig(resume_window=5 * SECOND))
     h.matched_pair()
     h.disconnect("c1", SLOT)
-    assert h.tick(SLOT + 4 * SECOND).records == []
-    assert len(h.tick(SLOT + 5 * SECOND).records) == 1
+    assert session_records(h.tick(SLOT + 4 * SECOND)) == []
+    assert len(session_records(h.tick(SLOT + 5 * SECOND))) == 1
 
 
 def test_resume_after_the_window_fails_and_starts_afresh() -> None:
@@ -643,8 +654,9 @@ def test_both_gone_past_the_window_drops_the_session_and_forgets_both() -> None:
 
 
 def only_record_reason(decision: object) -> tuple[EndReason, Actor]:
-    records = getattr(decision, "records", [])
-    assert len(records) == 1 and isinstance(records[0], SessionRecord)
+    assert isinstance(decision, Decision)
+    records = session_records(decision)
+    assert len(records) == 1
     return records[0].end_reason, records[0].ended_by
 
 
@@ -832,7 +844,7 @@ def test_staff_hand_a_waiting_caller_to_a_free_interpreter() -> None:
     done = only(decision, "t1", HandedOver)
     assert (done.session_id, done.reservation_id, done.by) == ("s1", 7, "staff")
     assert (done.from_interpreter_id, done.to_interpreter_id) == (1, 2)
-    assert decision.records == [
+    assert handover_records(decision) == [
         HandoverRecord(
             session_id="s1",
             reservation_id=7,
@@ -908,8 +920,7 @@ def test_automatic_handover_after_the_grace_picks_the_interpreter_ready_longest(
     decision = h.tick(SLOT + 3 * MINUTE)
     assert only(decision, "c1", Matched).peer_name == "Yoon Interpreter"
     assert only(decision, "i3", Matched).session_id == "s1"
-    handover = decision.records[0]
-    assert isinstance(handover, HandoverRecord)
+    [handover] = handover_records(decision)
     assert (handover.by, handover.to_interpreter_id, handover.staff_account_id) == (
         Actor.SYSTEM,
         3,

@@ -14,7 +14,7 @@ from signaling.server import core_config, ice_servers_from, new_conn_id, protoco
 from signaling.states import Actor, EndReason
 from signaling.store import RecordWriter, completes_reservation
 from tests.conftest import make_settings
-from tests.signaling.harness import Harness
+from tests.signaling.harness import Harness, session_records
 
 URL = "sqlite+aiosqlite:///:memory:"
 
@@ -80,8 +80,7 @@ def _ended_record(reason: EndReason, *, media: bool) -> SessionRecord:
         for conn in ("c1", "i1"):
             h.send(conn, type="media", session_id=sid, state="connected")
     decision = h.send("c1", type="hangup", session_id=sid)
-    [record] = decision.records
-    assert isinstance(record, SessionRecord)
+    [record] = session_records(decision)
     return replace(record, end_reason=reason, ended_by=Actor.CALLER)
 
 

@@ -32,7 +32,7 @@ def test_each_state_reports_when_it_began() -> None:
     for conn in ("c1", "i1"):
         h.send(conn, later, type="media", session_id=sid, state="connected")
 
-    waiting, connected = sorted(h.core.calls(), key=lambda c: c.reservation_id, reverse=True)
+    waiting, connected = sorted(h.core.calls(), key=lambda c: c.reservation_id or 0, reverse=True)
     assert (waiting.reservation_id, waiting.state, waiting.since) == (
         CALLER_B.reservation_id,
         SessionState.WAITING,

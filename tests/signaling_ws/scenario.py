@@ -246,8 +246,10 @@ class Inbox:
                 await self._queue.put(msg.json())
         await self._queue.put(None)  # closed
 
-    async def next(self, kind: str | None = None) -> dict[str, Any]:
-        data = await asyncio.wait_for(self._queue.get(), RECEIVE_SECONDS)
+    async def next(
+        self, kind: str | None = None, seconds: float = RECEIVE_SECONDS
+    ) -> dict[str, Any]:
+        data = await asyncio.wait_for(self._queue.get(), seconds)
         assert data is not None, "the socket closed"
         if kind is not None:
             assert data["type"] == kind, data

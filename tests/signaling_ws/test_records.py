@@ -34,6 +34,7 @@ from tests.signaling_ws.scenario import (
     rows,
     send,
     session_cookie,
+    skip_to,
     ticket,
 )
 
@@ -89,7 +90,7 @@ async def test_a_hung_up_call_is_recorded_and_completes_the_booking(
     for ws in (caller, interpreter):
         ended = await receive(ws, "ended")
         assert (ended["reason"], ended["ended_by"]) == ("hangup", "caller")
-    assert (await receive(interpreter, "presence"))["state"] == "ready"
+    assert (await receive(interpreter, "presence"))["state"] == "wrap_up"  # time for the record
     await flush_records(client)
 
     [record] = await rows(client, CallSessionRecord)
@@ -129,7 +130,10 @@ async def test_a_hung_up_call_is_recorded_and_completes_the_booking(
         "interpreter_fps_avg",
         "interpreter_id",
         "handed_over",
+        "survey_answered",
+        "survey_stars",
     }
+    assert (call["survey_answered"], call["survey_stars"]) == (False, None)
     assert (call["ended_by"], call["end_reason"]) == ("caller", "hangup")
     assert call["caller_fps_avg"] == pytest.approx(25.0)
     assert call["ended_at"].endswith("+09:00")  # local time, like the rest of the list
@@ -161,7 +165,10 @@ async def test_a_call_whose_media_never_connected_leaves_the_booking_open(client
     assert record.caller_fps_avg is None and record.interpreter_fps_avg is None
     assert (await reservation(client, booking.id)).status == "booked"
 
-    # The caller joins again: a second session, a second record; the list shows the latest.
+    # The interpreter ends wrap-up at once, and the caller joins again: a second session, a
+    # second record; the list shows the latest.
+    assert (await skip_to(interpreter, "presence"))["state"] == "wrap_up"
+    await send(interpreter, {"type": "presence", "state": "ready"})
     await send(caller, {"type": "join"})
     second = (await receive(caller, "matched"))["session_id"]
     assert second != sid
@@ -201,6 +208,12 @@ async def test_staff_are_alerted_and_see_open_calls(client: Client) -> None:
         (booking.id, "waiting", True)
     ]
     assert calls[0]["waiting_status"] == "interpreter_absent"
+    assert (calls[0]["kind"], calls[0]["mode"], calls[0]["code"]) == (
+        "reserved",
+        "video",
+        booking.code,
+    )
+    assert (calls[0]["contact_id"], calls[0]["assigned_interpreter_id"]) == (None, lee)
 
     interpreter = await ready_interpreter(client, lee)
     await receive(interpreter, "matched")

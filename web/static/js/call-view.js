@@ -48,6 +48,17 @@ export function buzz() {
   }
 }
 
+/**
+ * The state of the signaling link in words, colour and shape (`.link-state` markup:
+ * a `.call-state-dot` and a `.link-state-text`): connecting | connected | reconnecting | closed.
+ */
+export function setLinkState(node, state) {
+  if (!node) return;
+  node.dataset.state = state;
+  const text = node.querySelector(".link-state-text") || node;
+  text.textContent = t(`link.${state}`);
+}
+
 const STATE_OF = {
   new: "connecting",
   connecting: "connecting",
@@ -101,7 +112,8 @@ export function createCallView({ onHangup }) {
       return state;
     },
 
-    show({ peerName, stream }) {
+    /** `resuming`: we are coming back to a call (a reload): "reconnecting" until connected. */
+    show({ peerName, stream, resuming = false }) {
       root.hidden = false;
       document.body.classList.add("in-call");
       remote.setAttribute("aria-label", t("video.remote_label", { name: peerName || "" }));
@@ -109,7 +121,7 @@ export function createCallView({ onHangup }) {
       self.srcObject = stream || null;
       $("call-fps").textContent = t("video.fps_none");
       low = 0;
-      setState("connecting");
+      setState(resuming ? "reconnecting" : "connecting");
       focusOn($("call-view-heading"));
     },
 
@@ -127,7 +139,18 @@ export function createCallView({ onHangup }) {
       if (!next) return;
       if (next === "connected" && state === "poor") return; // stays poor until the fps recovers
       low = 0;
+      // A new connection after a drop: still "reconnecting" (in words) until it is connected.
+      if (next === "connecting" && state === "reconnecting") {
+        setState("reconnecting", "video.detail.reconnecting");
+        return;
+      }
       setState(next);
+    },
+
+    /** Our own signaling socket dropped: the call is kept for the resume window. */
+    serverLost() {
+      low = 0;
+      setState("reconnecting", "video.detail.server_lost");
     },
 
     /** The other member's socket dropped; their place is kept for `seconds`. */

@@ -1,13 +1,17 @@
-// The caller's video call (/call/{code}#t=<token>): 1. camera check, 2. waiting room, 3. call.
+// The caller's video call (/call/{code}#t=<token>): 1. camera check, 2. waiting room, 3. call
+// with the text chat beside the video, 4. the end and the survey.
 // The link token stays in the URL fragment; for every socket the page trades it for a one-time
 // ticket (POST /api/reservations/{code}/ticket) and opens /ws?ticket=... The caller's page
-// answers; the interpreter's page makes the offer.
+// answers; the interpreter's page makes the offer. A reload (or a dropped socket) within the
+// resume window comes back with the resume token kept in sessionStorage.
 import { api, ApiError, clearStatus, setStatus } from "./api.js";
-import { buzz, createCallView, flashTitle, setTitle } from "./call-view.js";
+import { buzz, createCallView, flashTitle, setLinkState, setTitle } from "./call-view.js";
 import { createCameraCheck, DEFAULT_VIDEO } from "./camera.js";
+import { createChat } from "./chat.js";
 import { focusOn } from "./dom.js";
 import { pageData, t } from "./i18n.js";
 import { FinalError, SignalingClient, wsUrl } from "./signaling-client.js";
+import { createSurvey } from "./survey.js";
 import { formatRange, formatTime } from "./time.js";
 import { PeerCall } from "./webrtc.js";
 
@@ -23,6 +27,25 @@ let session = null; // {id, peerName}
 let peer = null;
 let earlyTimer = null;
 let callView = null;
+let chat = null;
+let survey = null;
+let resumedWelcome = false; // the latest `welcome` took back a kept place
+// This tab's call, kept across a reload (never the token): {sessionId, matched}.
+const CALL_KEY = `signdesk.call.${code}`;
+const CONSENT_KEY = `signdesk.transcript.${code}`;
+
+function remembered() {
+  try {
+    return JSON.parse(sessionStorage.getItem(CALL_KEY) || "null");
+  } catch {
+    return null;
+  }
+}
+
+function remember(state) {
+  if (state) sessionStorage.setItem(CALL_KEY, JSON.stringify(state));
+  else sessionStorage.removeItem(CALL_KEY);
+}
 
 function bookingLink() {
   return `/booking/${encodeURIComponent(code)}#t=${encodeURIComponent(token)}`;
@@ -42,6 +65,8 @@ function show(step) {
   $("waiting-room").hidden = step !== "waiting";
   $("call-ended").hidden = step !== "ended";
   if (step !== "call") callView.hide();
+  // The chat sits beside the video; after the call its lines stay readable below the survey.
+  $("chat").hidden = !(step === "call" || (step === "ended" && chat.sessionId));
   // Only the visible step shows the camera; hidden previews would still cost decoding work.
   if (camera) camera.showPreview(step === "check");
   $("wait-self").srcObject = step === "waiting" && camera ? camera.stream : null;
@@ -82,10 +107,17 @@ async function ticketUrl() {
 function onSignalingState(state, info = {}) {
   $("reconnect").hidden = true;
   if (state === "reconnecting") {
+    setLinkState($("link-state"), "reconnecting");
     setStatus(t("sig.reconnecting"), "busy");
+    if (peer) callView.serverLost();
+  } else if (state === "connecting") {
+    setLinkState($("link-state"), signaling.canResume ? "reconnecting" : "connecting");
   } else if (state === "open") {
-    setStatus("");
+    setLinkState($("link-state"), "connected");
+    if (info.resumed) setStatus(t("link.back"), "ok");
+    else setStatus("");
   } else if (state === "closed") {
+    setLinkState($("link-state"), "closed");
     onClosed(info);
   }
 }
@@ -103,6 +135,7 @@ function onClosed({ reason, detail }) {
   }
   const key = { too_late: "wait.too_late", not_active: "wait.not_active", already_connected: "wait.other_tab", replaced: "wait.replaced" }[reason] || "sig.failed";
   if (session) endLocally();
+  chat.stop();
   show("waiting");
   waitingText(key, {}, "problem");
   setTitle("title.ended");
@@ -132,21 +165,30 @@ async function retryWhenOpen(joinFrom) {
 }
 
 function onMessage(message) {
+  if (chat.handle(message)) return; // `chat`, `typing`, and errors about them
   switch (message.type) {
-    case "welcome":
+    case "welcome": {
       // A resumed connection is told where it is. A fresh one joins the waiting room: if we
       // were in a call, our place was not kept (the resume window passed), so that call is over.
+      resumedWelcome = Boolean(message.resumed);
       if (message.resumed) break;
-      if (session) {
+      const before = remembered();
+      if (session || (before && before.matched)) {
+        const wasMatched = Boolean(peer || (before && before.matched));
         endLocally();
+        chat.reset();
+        remember(null);
         show("waiting");
         waitingText("wait.joining", {}, "joining");
+        if (wasMatched) setStatus(t("call.dropped_rejoin"), "error");
       }
-      signaling.send({ type: "join" });
+      signaling.send({ type: "join", transcript_consent: transcriptConsent() });
       break;
+    }
     case "waiting":
       if (peer && session && session.id !== message.session_id) endLocally();
-      session = { id: message.session_id, peerName: "" };
+      session = { id: message.session_id, peerName: "", matched: false };
+      remember({ sessionId: session.id, matched: false });
       if (!peer) {
         show("waiting");
         waitingText(message.status === "connecting" ? "wait.connecting" : "wait.absent");
@@ -178,17 +220,26 @@ function onMessage(message) {
 }
 
 function onMatched(message) {
+  chat.start(message.session_id, Boolean(message.transcript_kept));
   if (peer && session && session.id === message.session_id) {
-    peer.restart(); // we came back: the interpreter's page offers again
+    // We came back (a dropped socket): close the old connection and answer the interpreter's
+    // fresh offer on a new one.
+    peer.restart();
     return;
   }
   if (peer) endLocally(); // a stale call: never leave an old connection open
-  session = { id: message.session_id, peerName: message.peer_name };
-  flashTitle("title.arrived", "title.connecting");
-  buzz();
-  setStatus(t("wait.arrived"), "ok");
+  const resuming = resumedWelcome && Boolean(remembered()?.matched);
+  session = { id: message.session_id, peerName: message.peer_name, matched: true };
+  remember({ sessionId: session.id, matched: true });
+  if (resuming) {
+    setStatus(t("link.back"), "ok");
+  } else {
+    flashTitle("title.arrived", "title.connecting");
+    buzz();
+    setStatus(t("wait.arrived"), "ok");
+  }
   show("call");
-  callView.show({ peerName: message.peer_name, stream: camera.stream });
+  callView.show({ peerName: message.peer_name, stream: camera.stream, resuming });
   peer = new PeerCall({
     sessionId: message.session_id,
     role: message.role_in_session,
@@ -198,7 +249,10 @@ function onMatched(message) {
     onRemoteStream: (stream) => callView.setRemote(stream),
     onState: (state) => {
       callView.connection(state);
-      if (state === "connected") clearStatus(t("wait.arrived"));
+      if (state === "connected") {
+        clearStatus(t("wait.arrived"));
+        clearStatus(t("link.back"));
+      }
     },
     onStats: ({ fps }) => callView.fps(fps),
     onGiveUp: () => hangUp("media_failed"),
@@ -226,10 +280,17 @@ function endKey(reason, endedBy) {
 }
 
 function onEnded(message) {
+  const ended = session;
+  const wasMatched = Boolean(ended && ended.matched) || Boolean(remembered()?.matched);
+  const sessionId = (ended && ended.id) || message.session_id;
   endLocally();
+  chat.stop();
+  remember(null);
   signaling.stop({ forget: true });
   $("ended-text").textContent = t(endKey(message.reason, message.ended_by));
   $("rejoin").hidden = message.reason === "expired";
+  // The survey follows every call that was matched (whoever ended it and why).
+  if (!(wasMatched && survey.show({ sessionId, token }))) survey.hide();
   show("ended");
   setTitle("title.ended");
   camera.stop(); // the camera is off as soon as the call is over
@@ -251,11 +312,21 @@ function hangUp(reason = "normal") {
 
 // --- steps ------------------------------------------------------------------------------------
 
-async function enterWaitingRoom() {
+/** The transcript consent (optional, unchecked by default), kept for a reload of this tab. */
+function transcriptConsent() {
+  return $("transcript-consent").checked;
+}
+
+async function enterWaitingRoom({ resuming = false } = {}) {
   if (!camera.stream && !(await camera.start())) return;
   show("waiting");
-  waitingText("wait.joining", {}, "joining");
-  setTitle("title.waiting");
+  if (resuming) {
+    waitingText("wait.resuming", {}, "reconnecting");
+    setLinkState($("link-state"), "reconnecting");
+  } else {
+    waitingText("wait.joining", {}, "joining");
+  }
+  setTitle(resuming ? "title.reconnecting" : "title.waiting");
   focusOn($("wait-heading"));
   signaling.start();
 }
@@ -264,6 +335,7 @@ function leaveWaitingRoom() {
   clearTimeout(earlyTimer);
   if (session) signaling.send({ type: "hangup", session_id: session.id, reason: "normal" });
   signaling.stop({ forget: true });
+  remember(null);
   endLocally();
   show("check");
   setTitle("");
@@ -284,6 +356,18 @@ async function loadBooking() {
 async function main() {
   keepHashOnLanguageSwitch();
   callView = createCallView({ onHangup: () => hangUp("normal") });
+  chat = createChat($("chat"), {
+    send: (m) => Boolean(signaling && signaling.send(m)),
+    side: "caller",
+    onIncoming: () => {
+      if (document.hidden) flashTitle("title.new_message", "title.in_call");
+    },
+  });
+  survey = createSurvey($("survey"));
+  $("transcript-consent").checked = sessionStorage.getItem(CONSENT_KEY) === "1";
+  $("transcript-consent").addEventListener("change", () =>
+    sessionStorage.setItem(CONSENT_KEY, transcriptConsent() ? "1" : "0"),
+  );
   $("call-invalid-link").href = code ? bookingLink() : "/booking";
   $("ended-booking").href = bookingLink();
   if (!code || !token) {
@@ -318,7 +402,7 @@ async function main() {
     onState: onSignalingState,
   });
   show("check");
-  $("enter-room").addEventListener("click", enterWaitingRoom);
+  $("enter-room").addEventListener("click", () => enterWaitingRoom());
   $("leave-room").addEventListener("click", leaveWaitingRoom);
   $("reconnect").addEventListener("click", () => {
     $("reconnect").hidden = true;
@@ -326,9 +410,14 @@ async function main() {
     signaling.start();
   });
   $("rejoin").addEventListener("click", async () => {
+    chat.reset();
+    survey.hide();
     show("check");
     if (await camera.start()) enterWaitingRoom();
   });
+  // A reload (or a tab restored) inside the resume window: go straight back to the call or the
+  // waiting room. The camera was allowed before, so it opens without asking again.
+  if (signaling.canResume) enterWaitingRoom({ resuming: true });
 }
 
 main();

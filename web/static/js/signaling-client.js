@@ -52,6 +52,15 @@ export class SignalingClient {
     return Boolean(this.ws && this.ws.readyState === WebSocket.OPEN && this.welcomed);
   }
 
+  /** A resume token of an earlier socket in this tab is kept (e.g. the page was reloaded). */
+  get canResume() {
+    try {
+      return Boolean(sessionStorage.getItem(this.storageKey));
+    } catch {
+      return false;
+    }
+  }
+
   start() {
     this.stopped = false;
     this.attempt = 0;

@@ -465,6 +465,8 @@ let live = null; // the staff socket
 let liveCalls = { calls: [], interpreters: [] };
 let liveSeq = 0;
 let pendingHandover = null; // {sessionId, reservationId, name}
+let liveRefreshing = false; // a refresh for a `wallboard` push is under way
+let liveAgain = false; // ... and another push came meanwhile
 
 function interpreterName(id) {
   const online = liveCalls.interpreters.find((i) => i.interpreter_id === id);
@@ -644,11 +646,38 @@ function handOver(call, interpreterId) {
   showResult(t("staff.live_handover_sent", { id: call.reservation_id, name }), "warning");
 }
 
+/**
+ * A `wallboard` push (we `watch` it): an interpreter's presence or the queue changed, so the
+ * presence list and the handover candidates may have too. Read them again while the live tab is
+ * shown (one request at a time; pushes that come meanwhile make one more), else on showing it.
+ */
+function onWallboardPush() {
+  if ($("panel-live").hidden) return; // the tab refreshes when it is shown
+  if (liveRefreshing) {
+    liveAgain = true;
+    return;
+  }
+  liveRefreshing = true;
+  refreshLive().finally(() => {
+    liveRefreshing = false;
+    if (liveAgain) {
+      liveAgain = false;
+      onWallboardPush();
+    }
+  });
+}
+
 function onLiveMessage(message) {
   switch (message.type) {
     case "welcome":
+      live.send({ type: "watch", topic: "wallboard" });
+      refreshLive();
+      break;
     case "staff_alert":
       refreshLive();
+      break;
+    case "wallboard":
+      onWallboardPush();
       break;
     case "handed_over": {
       const mine = pendingHandover && pendingHandover.sessionId === message.session_id;

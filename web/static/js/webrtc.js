@@ -59,11 +59,20 @@ export class PeerCall {
     if (this.role === "offerer") this.#offer();
   }
 
-  /** The other member came back (or we did): negotiate again from scratch. */
+  /**
+   * The other member came back (or we did): negotiate again from scratch. The offerer makes a
+   * fresh connection and offer; the answerer closes its old connection at once (its media and
+   * candidates belong to a negotiation that is over) and answers the next offer on a new one.
+   * Queued behind any step in progress, so an offer being answered is never cut in half.
+   */
   restart() {
     this.retries = 0;
-    if (this.role === "offerer") this.#offer();
-    else this.#newPeer(); // drop the old connection and wait for the new offer
+    this.queue = this.queue.then(() => {
+      if (this.closed) return;
+      if (this.role === "offerer") return this.#offer();
+      this.#newPeer();
+    });
+    return this.queue;
   }
 
   /** A relayed `offer`, `answer` or `ice` for this session; handled one at a time, in order. */
@@ -76,10 +85,12 @@ export class PeerCall {
     if (this.closed || message.session_id !== this.sessionId) return;
     try {
       if (message.type === "offer" && this.role === "answerer") {
+        // Every offer is a new negotiation: a new RTCPeerConnection, the old one closed.
         const pc = this.#newPeer();
         await pc.setRemoteDescription({ type: "offer", sdp: message.sdp });
         this.#addLocalTracks(pc);
         await pc.setLocalDescription(await pc.createAnswer());
+        if (pc !== this.pc) return; // replaced (a newer offer, restart or close) meanwhile
         await this.#flushIce(pc);
         this.send({ type: "answer", session_id: this.sessionId, sdp: pc.localDescription.sdp });
         for (const sender of pc.getSenders()) await tuneVideoSender(sender);
