@@ -15,6 +15,7 @@ Rules (see `docs/protocol.md` for the full text):
 
 from __future__ import annotations
 
+from bisect import insort
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from typing import Literal, assert_never
@@ -55,7 +56,6 @@ from signaling.protocol import (
     PresenceEcho,
     PresenceUpdate,
     ProtocolError,
-    QueueStatus,
     Ring,
     RingCancelled,
     Role,
@@ -69,6 +69,7 @@ from signaling.protocol import (
     Wallboard,
     Watch,
     Welcome,
+    queue_message,
     relay_message,
 )
 from signaling.records import ChatLine, HandoverRecord, PresenceRecord
@@ -78,9 +79,8 @@ from signaling.routing import (
     HandleTimes,
     QueuedCaller,
     RoutingRules,
-    estimate_wait,
-    queue_positions,
     route,
+    wait_minutes,
 )
 from signaling.sessions import Session, WaitingStatus
 from signaling.states import (
@@ -96,6 +96,7 @@ from signaling.views import CallView, InterpreterView
 from signaling.wallboard import DayBook, DayFigures
 
 _RELAYED = (Offer, Answer, Ice)
+_MICROSECOND = timedelta(microseconds=1)
 # Interpreters counted as "online" for a language's wait estimate.
 _STAFFED = frozenset({Presence.READY, Presence.OFFERED, Presence.IN_SESSION, Presence.WRAP_UP})
 _LEFT_BECAUSE: dict[EndReason, CallerLeftReason] = {
@@ -137,6 +138,9 @@ class SignalingCore:
         self._days = DayBook(self.config.service_timezone)
         self._wallboard_changed = True
         self._wallboard_sent_at: datetime | None = None
+        # Unmatched walk-ins per language, in routing order (join time, then session id).
+        self._walk_ins: dict[str, list[Session]] = {}
+        self._queue_changed = False
 
     def seed(
         self,
@@ -258,6 +262,7 @@ class SignalingCore:
         if party is None:
             return decision
         self._wallboard_changed = True
+        self._queue_changed = True  # a place, or an interpreter online, is gone for now
         if party.offered_session is not None:  # rung, and gone: the ring moves on
             self._withdraw_ring(party, "declined", now, decision, missed=False)
         session = self._session_of(party)
@@ -295,6 +300,8 @@ class SignalingCore:
                 rung = self._roster.interpreter(session.offered_to)
                 if rung is not None:
                     self._withdraw_ring(rung, "timeout", now, decision, missed=True)
+        if any(s.reserved and s.state is SessionState.WAITING for s in self._sessions.values()):
+            self._queue_changed = True  # a reserved caller may pass the grace: ahead of walk-ins
         for party in list(self._roster.interpreters()):
             until = party.wrap_up_until
             if party.presence is Presence.WRAP_UP and until is not None and now >= until:
@@ -314,6 +321,7 @@ class SignalingCore:
         for conn in self._roster.connections():
             decision.close(conn.conn_id, CloseCode.GOING_AWAY, "server shutting down")
         self._roster.clear()
+        self._walk_ins.clear()
         return decision
 
     # -- dispatch
@@ -458,6 +466,7 @@ class SignalingCore:
         if not session.is_matched:
             session.waiting_status = None  # `_pair_waiting` tells the caller again, or matches
             session.queue_told = None
+            self._queue_changed = True
             return
         decision.send(party.conn_id, self._matched_message(session, party.side))
         for line in session.recent_chat:  # the page lost its chat with the reload
@@ -497,7 +506,7 @@ class SignalingCore:
             raise Refused(ErrorCode.CAPACITY, "too many sessions; try again soon")
         caller = party.identity
         if isinstance(caller, WalkInIdentity):
-            queued = sum(1 for s in self._sessions.values() if not s.reserved and not s.is_matched)
+            queued = sum(len(line) for line in self._walk_ins.values())
             if queued >= self.config.max_queued_walk_ins:
                 raise Refused(ErrorCode.CAPACITY, "the queue is full; please try again soon")
             session = self._open_session(
@@ -569,7 +578,20 @@ class SignalingCore:
             transcript_consent=join.transcript_consent,
         )
         self._sessions[session_id] = session
+        if kind == "walk_in":
+            line = self._walk_ins.setdefault(session.language, [])
+            insort(line, session, key=lambda s: (s.caller_joined_at, s.session_id))
+        self._queue_changed = True
         return session
+
+    def _leave_line(self, session: Session) -> None:
+        """A walk-in was answered or ended: out of their language's line."""
+        line = self._walk_ins.get(session.language)
+        if line is not None and session in line:
+            line.remove(session)
+            if not line:
+                del self._walk_ins[session.language]
+        self._queue_changed = True
 
     def _relay(self, conn: Connection, message: Offer | Answer | Ice, decision: Decision) -> None:
         """Runs once per forwarded frame: type checks are exact (the models have no subclasses)
@@ -613,45 +635,59 @@ class SignalingCore:
     def _pair_waiting(self, now: datetime, decision: Decision) -> None:
         """Runs after every event. A reserved caller whose interpreter is free is matched; the
         rest go to `route`: reserved callers past the grace (handed over at once) before walk-ins
-        (rung, one interpreter at a time). Then callers, interpreters and staff are told."""
+        (rung, one interpreter at a time), but only when someone is free and only for the
+        languages the free interpreters sign. Then reserved callers and their interpreters are
+        told; walk-ins hear of their place from `tell_queue`, right after."""
         queued: list[QueuedCaller] = []
-        for session in list(self._sessions.values()):
-            if session.state is not SessionState.WAITING:
+        for session in self._sessions.values():
+            if not session.reserved or session.state is not SessionState.WAITING:
                 continue
-            if session.reserved:
-                assigned = self._roster.interpreter(session.interpreter_id)
-                if assigned is not None and assigned.is_free:
-                    self._match(session, assigned, now, decision)
-                elif now >= session.slot_start + self.config.handover_grace:
-                    queued.append(self._queued(session, reserved=True))
-            elif session.offered_to is None:
-                queued.append(self._queued(session, reserved=False, now=now))
-        if queued:
-            self._route(queued, now, decision)
+            assigned = self._roster.interpreter(session.interpreter_id)
+            if assigned is not None and assigned.is_free:
+                self._match(session, assigned, now, decision)
+            elif now >= session.slot_start + self.config.handover_grace:
+                queued.append(self._queued(session, now))
+        free = self._free_interpreters(now)
+        if free:
+            for language in set().union(*(i.languages for i in free)):
+                for session in self._walk_ins.get(language, ()):
+                    if session.state is SessionState.WAITING and session.offered_to is None:
+                        queued.append(self._queued(session, now))
+            if queued:
+                self._route(queued, free, now, decision)
         for session in self._sessions.values():
             if session.reserved and session.state is SessionState.WAITING:
                 self._tell_why_reserved_waits(session, now, decision)
         self._tell_interpreters_who_waits(decision)
-        self._tell_queue(now, decision)
 
-    def _route(self, queued: list[QueuedCaller], now: datetime, decision: Decision) -> None:
+    def _free_interpreters(self, now: datetime) -> list[AvailableInterpreter]:
+        """Connected, ready, in no session, and not kept for their own waiting reserved caller."""
+        free = [party for party in self._roster.interpreters() if party.is_free]
+        if not free:
+            return []
         spoken_for = {  # interpreters whose own reserved caller waits (or reconnects)
             s.interpreter_id
             for s in self._sessions.values()
             if s.reserved and not s.is_matched and s.interpreter_id is not None
         }
-        free = [
+        return [
             AvailableInterpreter(
                 party.interpreter.interpreter_id,
                 party.interpreter.languages,
                 party.interpreter.specialties,
                 party.ready_since or now,
             )
-            for party in self._roster.interpreters()
-            if party.is_free and party.interpreter.interpreter_id not in spoken_for
+            for party in free
+            if party.interpreter.interpreter_id not in spoken_for
         ]
-        if not free:
-            return
+
+    def _route(
+        self,
+        queued: list[QueuedCaller],
+        free: list[AvailableInterpreter],
+        now: datetime,
+        decision: Decision,
+    ) -> None:
         for assignment in route(queued, free, now, self._rules):
             session = self._sessions[assignment.session_id]
             target = self._roster.interpreter(assignment.interpreter_id)
@@ -677,29 +713,36 @@ class SignalingCore:
             session.alerted = True
             self._tell_staff(_alert(session, "interpreter_absent"), decision)
 
-    def _queued(
-        self, session: Session, *, reserved: bool, now: datetime | None = None
-    ) -> QueuedCaller:
-        """The router's view of a waiting caller (`now` only matters for declines resting)."""
+    def _queued(self, session: Session, now: datetime) -> QueuedCaller:
+        """The router's view of a waiting caller, kept with the session until `tried` changes
+        (rebuilt while a decline rests, since that depends on `now`)."""
+        view = session.queued_view
+        if view is not None and not session.declined_at:
+            return view
         resting: frozenset[int] = frozenset()
-        if now is not None and session.declined_at:
+        if session.declined_at:
             rest = self.config.decline_rest
             resting = frozenset(i for i, at in session.declined_at.items() if now - at < rest)
-        return QueuedCaller(
+            if not resting:
+                session.declined_at.clear()
+        view = QueuedCaller(
             session_id=session.session_id,
             language=session.language,
             specialty=session.specialty,
-            reserved=reserved,
+            reserved=session.reserved,
             waiting_since=session.caller_joined_at,
             tried=frozenset(session.tried),
             resting=resting,
         )
+        session.queued_view = view
+        return view
 
     def _ring(self, session: Session, target: Party, now: datetime, decision: Decision) -> None:
         """Offer a walk-in to one interpreter; `accept`, `decline` or the ring timeout follows."""
         session.offered_to = target.interpreter.interpreter_id
         session.offered_at = now
         target.offered_session = session.session_id
+        self._queue_changed = True
         self._set_presence(target, Presence.OFFERED, now, decision)
         if target.conn_id is not None:
             decision.send(
@@ -752,8 +795,10 @@ class SignalingCore:
         if session is not None:
             session.offered_to = None
             session.offered_at = None
+            self._queue_changed = True
             if reason != "caller_left":
                 session.tried.add(party.interpreter.interpreter_id)
+                session.queued_view = None
                 session.offers_missed += 1
             if reason == "declined":
                 session.declined_at[party.interpreter.interpreter_id] = now
@@ -769,54 +814,67 @@ class SignalingCore:
         else:
             self._set_presence(party, Presence.READY, now, decision)
 
-    def _tell_queue(self, now: datetime, decision: Decision) -> None:
-        """`queue` to every waiting walk-in whose place, estimate or ring status changed: their
-        position among callers of their language in routing order, and a wait range."""
-        walk_ins = [
-            s for s in self._sessions.values() if not s.reserved and s.state is SessionState.WAITING
-        ]
-        if not walk_ins:
-            return
-        ahead = [
-            self._queued(s, reserved=True)
-            for s in self._sessions.values()
-            if s.reserved
-            and s.state is SessionState.WAITING
-            and now >= s.slot_start + self.config.handover_grace
-        ]
-        positions = queue_positions([*ahead, *(self._queued(s, reserved=False) for s in walk_ins)])
+    @property
+    def queue_changed(self) -> bool:
+        """Something a waiting walk-in sees may have changed: the shell calls `tell_queue`."""
+        return self._queue_changed
+
+    def tell_queue(self, now: datetime) -> Decision:
+        """`queue` to every waiting walk-in whose place, estimate or ring status changed.
+
+        Kept out of the event's own decision so that a ring or a match goes out first and the
+        fan-out to a long queue follows; the shell calls this right after applying a decision
+        when `queue_changed`. One pass over each language's line, in routing order: reserved
+        callers past the grace are ahead of every walk-in of their language."""
+        decision = Decision()
+        if not self._queue_changed:
+            return decision
+        self._queue_changed = False
+        if not self._walk_ins:
+            return decision
+        grace = self.config.handover_grace
+        ahead: dict[str, int] = {}
+        for session in self._sessions.values():
+            if (
+                session.reserved
+                and session.state is SessionState.WAITING
+                and now >= session.slot_start + grace
+            ):
+                ahead[session.language] = ahead.get(session.language, 0) + 1
         staffed: dict[str, int] = {}
         for party in self._roster.interpreters():
             if party.conn_id is not None and party.presence in _STAFFED:
                 for language in party.interpreter.languages:
                     staffed[language] = staffed.get(language, 0) + 1
-        typical = self._handle_times.typical
-        for session in walk_ins:
-            caller = self._roster.party(session.caller_key)
-            if caller is None or caller.conn_id is None:
-                continue
-            position = positions[session.session_id]
-            online = staffed.get(session.language, 0)
-            estimate = estimate_wait(position, online, typical)
-            low = None if estimate is None else int(estimate.low.total_seconds())
-            high = None if estimate is None else int(estimate.high.total_seconds())
-            ringing = session.offered_to is not None
-            told = (position, low, high, online, ringing)
-            if told == session.queue_told:
-                continue
-            session.queue_told = told
-            decision.send(
-                caller.conn_id,
-                QueueStatus(
-                    session_id=session.session_id,
-                    position=position,
-                    language=session.language,
-                    wait_low_s=low,
-                    wait_high_s=high,
-                    interpreters_online=online,
-                    status="ringing" if ringing else "queued",
-                ),
-            )
+        typical_us = self._handle_times.typical // _MICROSECOND
+        for language, line in self._walk_ins.items():
+            online = staffed.get(language, 0)
+            position = ahead.get(language, 0)
+            for session in line:
+                if session.state is not SessionState.WAITING:
+                    continue
+                position += 1
+                caller = self._roster.party(session.caller_key)
+                if caller is None or caller.conn_id is None:
+                    continue
+                low: int | None = None
+                high: int | None = None
+                if online:
+                    low_minutes, high_minutes = wait_minutes(position, online, typical_us)
+                    low, high = low_minutes * 60, high_minutes * 60
+                ringing = session.offered_to is not None
+                told = (position, low, high, online, ringing)
+                if told == session.queue_told:
+                    continue
+                session.queue_told = told
+                status: Literal["queued", "ringing"] = "ringing" if ringing else "queued"
+                decision.send(
+                    caller.conn_id,
+                    queue_message(
+                        session.session_id, position, language, low, high, online, status
+                    ),
+                )
+        return decision
 
     def _tell_interpreters_who_waits(self, decision: Decision) -> None:
         """`caller_waiting` to the live socket of each waiting reserved caller's interpreter (once
@@ -891,6 +949,7 @@ class SignalingCore:
         self, session: Session, interpreter: Party, now: datetime, decision: Decision
     ) -> None:
         session.move(SessionState.MATCHED)
+        self._leave_line(session)
         self._caller_left(session, "handed_over", decision, keep=interpreter.conn_id)
         session.matched_at = now
         session.interpreter_name = interpreter.identity.display_name
@@ -957,6 +1016,8 @@ class SignalingCore:
         if target is Presence.READY and previous is not Presence.READY:
             party.ready_since = now
         party.wrap_up_until = now + self.config.wrap_up if target is Presence.WRAP_UP else None
+        if (previous in _STAFFED) is not (target in _STAFFED):
+            self._queue_changed = True  # the wait estimates of the interpreter's languages
         if changed:
             party.presence_since = now
             self._wallboard_changed = True
@@ -1002,6 +1063,7 @@ class SignalingCore:
             self._tell_staff(_alert(session, "resolved"), decision)
         if session.reserved:
             self._caller_left(session, left_because, decision)
+        self._leave_line(session)
         del self._sessions[session.session_id]
         self._wallboard_changed = True
 

@@ -586,21 +586,44 @@ _RELAYED: Final = frozenset[type[BaseModel]]((PeerIce, PeerOffer, PeerAnswer))
 
 @dataclass(slots=True)  # not frozen (treat as read-only): a frozen `__init__` costs twice as much
 class Relayed:
-    """A relayed `offer`, `answer` or `ice` already in its wire form, built by `relay_message`.
+    """A server message already in its wire form: a relayed `offer`, `answer` or `ice`
+    (`relay_message`), or a walk-in's `queue` update (`queue_message`).
 
-    Relaying runs once per forwarded frame, so the core skips building a `PeerOffer`/`PeerAnswer`/
-    `PeerIce` model (a pydantic init) and the shell sends `text` as is. `text` is byte-identical
-    to `encode()` of that model (`test_protocol.py` checks); `message()` builds the model, for
-    tests and tools.
+    Both are sent in bulk (once per forwarded frame; to every waiting caller when the queue
+    moves), so the core skips building the pydantic model and the shell sends `text` as is.
+    `text` is byte-identical to `encode()` of that model (`test_protocol.py` checks);
+    `message()` builds the model, for tests and tools.
     """
 
-    type: Literal["offer", "answer", "ice"]
+    type: Literal["offer", "answer", "ice", "queue"]
     text: str
 
-    def message(self) -> PeerOffer | PeerAnswer | PeerIce:
-        decoded = SERVER_ADAPTER.validate_json(self.text)
-        assert isinstance(decoded, PeerOffer | PeerAnswer | PeerIce)
-        return decoded
+    def message(self) -> ServerMessage:
+        return SERVER_ADAPTER.validate_json(self.text)
+
+
+def queue_message(
+    session_id: str,
+    position: int,
+    language: str,
+    wait_low_s: int | None,
+    wait_high_s: int | None,
+    interpreters_online: int,
+    status: Literal["queued", "ringing"],
+) -> Relayed:
+    """A `QueueStatus` in wire form (its fields in the model's order, all plain values)."""
+    fields = {
+        "v": PROTOCOL_VERSION,
+        "type": "queue",
+        "session_id": session_id,
+        "position": position,
+        "language": language,
+        "wait_low_s": wait_low_s,
+        "wait_high_s": wait_high_s,
+        "interpreters_online": interpreters_online,
+        "status": status,
+    }
+    return Relayed("queue", orjson.dumps(fields).decode())
 
 
 def relay_message(session_id: str, message: Offer | Answer | Ice) -> Relayed:

@@ -93,6 +93,7 @@ class Roster:
         self._new_token = new_token
         self._conns: dict[str, Connection] = {}
         self._parties: dict[PartyKey, Party] = {}
+        self._interpreters: dict[int, Party] = {}  # the interpreter parties, by id (hot path)
         self._tokens: dict[str, PartyKey] = {}
 
     def __len__(self) -> int:
@@ -131,13 +132,13 @@ class Roster:
     def interpreter(self, interpreter_id: int | None) -> Party | None:
         if interpreter_id is None:
             return None
-        return self._parties.get(("interpreter", interpreter_id))
+        return self._interpreters.get(interpreter_id)
 
     def watchers(self) -> Iterator[Connection]:
         return (conn for conn in self.staff_connections() if conn.watching)
 
     def interpreters(self) -> Iterator[Party]:
-        return (p for p in self._parties.values() if p.side is Side.INTERPRETER)
+        return iter(self._interpreters.values())
 
     def party_of(self, conn: Connection) -> Party | None:
         """The caller or interpreter this live connection speaks for (None for staff)."""
@@ -157,6 +158,8 @@ class Roster:
         key = party_key(identity)
         party = Party(identity, conn_id, self._issue_token(key))
         self._parties[key] = party
+        if isinstance(identity, InterpreterIdentity):
+            self._interpreters[identity.interpreter_id] = party
         return party
 
     def attach(self, party: Party, conn_id: str, identity: MemberIdentity) -> str | None:
@@ -180,10 +183,13 @@ class Roster:
         """Drop a party; the core has already moved an interpreter's presence to offline."""
         self._tokens.pop(party.resume_token, None)
         self._parties.pop(party.key, None)
+        if isinstance(party.identity, InterpreterIdentity):
+            self._interpreters.pop(party.identity.interpreter_id, None)
 
     def clear(self) -> None:
         self._conns.clear()
         self._parties.clear()
+        self._interpreters.clear()
         self._tokens.clear()
 
     def _issue_token(self, key: PartyKey) -> str:

@@ -231,11 +231,17 @@ def estimate_wait(position: int, staffed: int, handle_time: timedelta) -> WaitEs
         raise ValueError("handle_time cannot be negative")
     if staffed == 0:
         return None
-    work_us = position * (handle_time // _MICROSECOND)  # expected = work_us / staffed
+    low_minutes, high_minutes = wait_minutes(position, staffed, handle_time // _MICROSECOND)
+    return WaitEstimate(timedelta(minutes=low_minutes), timedelta(minutes=high_minutes))
+
+
+def wait_minutes(position: int, staffed: int, handle_time_us: int) -> tuple[int, int]:
+    """`estimate_wait`'s range in whole minutes, unchecked, for a positive `staffed`: the core
+    runs it for every waiting caller whenever the queue changes, so it is plain integer math."""
+    work_us = position * handle_time_us  # expected = work_us / staffed
     denominator = 2 * staffed * _MINUTE_US
     low_minutes = work_us // denominator
-    high_minutes = max(1, low_minutes + 1, -(-3 * work_us // denominator))
-    return WaitEstimate(timedelta(minutes=low_minutes), timedelta(minutes=high_minutes))
+    return low_minutes, max(1, low_minutes + 1, -(-3 * work_us // denominator))
 
 
 class HandleTimes:

@@ -196,6 +196,7 @@ class SignalingHub:
         self._lock = asyncio.Lock()
         self._tasks: set[asyncio.Task[None]] = set()
         self._ticker: asyncio.Task[None] | None = None
+        self._queue_flush_pending = False
 
     # -- lifecycle
 
@@ -325,6 +326,20 @@ class SignalingHub:
     # -- applying decisions (call with the lock held)
 
     async def _apply(self, decision: Decision) -> None:
+        await self._deliver(decision)
+        if self.core.queue_changed and not self._queue_flush_pending and not self.closing:
+            # The walk-ins' `queue` updates follow in their own step, after this decision's
+            # messages (a ring, a match) are on their way: a long queue's fan-out never delays
+            # them.
+            self._queue_flush_pending = True
+            self._spawn(self._flush_queue())
+
+    async def _flush_queue(self) -> None:
+        async with self._lock:
+            self._queue_flush_pending = False
+            await self._deliver(self.core.tell_queue(self.clock()))
+
+    async def _deliver(self, decision: Decision) -> None:
         deliveries = decision.deliveries
         if len(deliveries) == 1 and not decision.records and not decision.closes:
             # The shape of every relayed `offer`/`answer`/`ice` (and of most refusals).

@@ -13,6 +13,7 @@ from typing import Literal
 from signaling.identities import CallMode
 from signaling.records import ChatLine, RunningAverage, SessionKind, SessionRecord
 from signaling.roster import PartyKey
+from signaling.routing import QueuedCaller
 from signaling.states import Actor, EndReason, SessionState, Side, move_session
 
 # What a waiting caller is told: their interpreter is not online, or online but not yet free.
@@ -68,9 +69,11 @@ class Session:
     transcript: list[ChatLine] = field(default_factory=list)  # kept only with consent
     transcript_truncated: bool = False
 
-    @property
-    def reserved(self) -> bool:
-        return self.kind == "reserved"
+    reserved: bool = field(init=False)  # kind == "reserved", read on every event
+    queued_view: QueuedCaller | None = None  # the router's view, rebuilt when `tried` changes
+
+    def __post_init__(self) -> None:
+        self.reserved = self.kind == "reserved"
 
     @property
     def is_matched(self) -> bool:

@@ -8,7 +8,7 @@ import sys
 
 from aiohttp import web
 
-from signdesk.app import create_app
+from signdesk.app import create_app, freeze_startup_objects
 from signdesk.migrate import upgrade
 from signdesk.settings import SettingsError, load_settings
 from signdesk.weblog import PathOnlyAccessLogger
@@ -33,8 +33,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "migrate":
         upgrade(settings.database_url)
         return 0
+    app = create_app(settings)
+    freeze_startup_objects(app)
     web.run_app(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         access_log_class=PathOnlyAccessLogger,

@@ -77,17 +77,20 @@ class Harness:
         )
         self.decisions: list[Decision] = []
 
-    def _keep(self, decision: Decision) -> Decision:
+    def _keep(self, decision: Decision, now: datetime) -> Decision:
+        """Append the queue updates that follow, as the shell sends them right after."""
+        after = self.core.tell_queue(now)
+        decision.deliveries.extend(after.deliveries)
         self.decisions.append(decision)
         return decision
 
     def connect(self, conn: str, identity: Identity, now: datetime = SLOT) -> Decision:
-        return self._keep(self.core.connect(conn, identity, now))
+        return self._keep(self.core.connect(conn, identity, now), now)
 
     def send(self, conn: str, now: datetime = SLOT, **fields: Any) -> Decision:
         """Serialize to JSON and go through the real parser, as the shell will."""
         parsed = parse_client_message(json.dumps(fields))
-        return self._keep(self.core.handle(conn, parsed, now))
+        return self._keep(self.core.handle(conn, parsed, now), now)
 
     def open(
         self,
@@ -103,10 +106,10 @@ class Harness:
         return self.send(conn, now, type="hello", resume_token=resume_token)
 
     def disconnect(self, conn: str, now: datetime = SLOT) -> Decision:
-        return self._keep(self.core.disconnect(conn, now))
+        return self._keep(self.core.disconnect(conn, now), now)
 
     def tick(self, now: datetime) -> Decision:
-        return self._keep(self.core.tick(now))
+        return self._keep(self.core.tick(now), now)
 
     def matched_pair(
         self, caller: str = "c1", interpreter: str = "i1", now: datetime = SLOT

@@ -20,6 +20,7 @@ from signaling.protocol import (
     RingCancelled,
     TypingStatus,
     Wallboard,
+    parse_client_message,
 )
 from signaling.states import EndReason, Presence, SessionState, Side
 from tests.signaling.harness import (
@@ -529,3 +530,25 @@ def _check_invariants(h: Harness) -> None:
             assert session.language in party.interpreter.languages
         else:
             assert party.session_id is None
+
+
+def test_the_queue_fan_out_follows_the_event_in_its_own_step() -> None:
+    core = Harness(QUEUE).core
+    core.connect("i1", KSL, T0)
+    for n in (1, 2, 3):
+        core.connect(f"w{n}", walk_in(n), T0)
+    for conn in ("i1", "w1", "w2", "w3"):
+        core.handle(conn, parse_client_message('{"type": "hello"}'), T0)
+    for n in (1, 2, 3):
+        core.handle(f"w{n}", parse_client_message('{"type": "join"}'), T0 + n * SECOND)
+    core.tell_queue(T0 + 3 * SECOND)
+    assert not core.queue_changed
+    ready_now = parse_client_message('{"type": "presence", "state": "ready"}')
+    event = core.handle("i1", ready_now, T0 + 4 * SECOND)
+    assert "ring" in types(event, "i1")
+    assert all(d.message.type != "queue" for d in event.deliveries)  # the ring goes alone
+    assert core.queue_changed
+    after = core.tell_queue(T0 + 4 * SECOND)
+    assert {d.conn_id for d in after.deliveries} == {"w1", "w2", "w3"}
+    assert only(after, "w1", QueueStatus).status == "ringing"
+    assert core.tell_queue(T0 + 4 * SECOND).deliveries == []  # nothing changed since

@@ -6,7 +6,7 @@ import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any, Literal, get_args
 
 import pytest
 from hypothesis import given, settings
@@ -34,6 +34,7 @@ from signaling.protocol import (
     PresenceEcho,
     ProtocolError,
     ProtocolLimits,
+    QueueStatus,
     Relayed,
     Role,
     ServerMessage,
@@ -44,6 +45,7 @@ from signaling.protocol import (
     decode_server_message,
     encode,
     parse_client_message,
+    queue_message,
     relay_message,
 )
 from signaling.states import Actor, EndReason, Presence
@@ -450,3 +452,24 @@ def test_any_message_shaped_object_is_parsed_or_refused(data: dict[str, Any]) ->
         if dumped["v"] is None:
             del dumped["v"]
         assert parse_client_message(json.dumps(dumped)) == result
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "status"), [(None, None, "queued"), (120, 420, "ringing"), (0, 60, "queued")]
+)
+@pytest.mark.parametrize("language", ["KSL", "ksl", "수어"])
+def test_queue_message_is_byte_identical_to_encoding_the_model(
+    low: int | None, high: int | None, status: Literal["queued", "ringing"], language: str
+) -> None:
+    model = QueueStatus(
+        session_id="s_9",
+        position=3,
+        language=language,
+        wait_low_s=low,
+        wait_high_s=high,
+        interpreters_online=2,
+        status=status,
+    )
+    fast = queue_message("s_9", 3, language, low, high, 2, status)
+    assert fast.text.encode() == model.model_dump_json().encode()  # byte for byte
+    assert fast.type == "queue" and fast.message() == model
