@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -102,13 +103,26 @@ def describe(record: RecordEvent) -> str:
 
 async def save_record(sessions: Sessions, record: RecordEvent, *, now: datetime) -> None:
     """Write one record in its own transaction."""
+    await save_records(sessions, [record], now=now)
+
+
+async def save_records(
+    sessions: Sessions, records: Sequence[RecordEvent], *, now: datetime
+) -> None:
+    """Write records in one transaction, in order: a busy queue (rings, declines, presence
+    changes) costs one commit per batch instead of one per record."""
     async with sessions() as session, session.begin():
-        if isinstance(record, SessionRecord):
-            await _save_session(session, record, now)
-        elif isinstance(record, HandoverRecord):
-            _save_handover(session, record)
-        else:
-            _save_presence(session, record)
+        for record in records:
+            await _add(session, record, now)
+
+
+async def _add(session: AsyncSession, record: RecordEvent, now: datetime) -> None:
+    if isinstance(record, SessionRecord):
+        await _save_session(session, record, now)
+    elif isinstance(record, HandoverRecord):
+        _save_handover(session, record)
+    else:
+        _save_presence(session, record)
 
 
 async def _save_session(session: AsyncSession, record: SessionRecord, now: datetime) -> None:
@@ -336,6 +350,11 @@ async def _owns(session: AsyncSession, row: CallSessionRecord, token: str) -> bo
     return stored is not None and bool(token) and token_matches(token, stored)
 
 
+# Records stored in one transaction at most: a burst is written in a few commits, and a batch
+# that fails is retried record by record.
+BATCH_RECORDS = 100
+
+
 class RecordWriter:
     """A bounded queue of records and the one task that stores them in order.
 
@@ -378,10 +397,18 @@ class RecordWriter:
 
     async def _run(self) -> None:
         while True:
-            record = await self._queue.get()
+            batch = [await self._queue.get()]
+            while len(batch) < BATCH_RECORDS and not self._queue.empty():
+                batch.append(self._queue.get_nowait())
             try:
-                await save_record(self._sessions, record, now=utcnow())
-            except Exception:  # a bad record must not stop the ones after it
-                log.exception("could not store a record: %s", describe(record))
+                await save_records(self._sessions, batch, now=utcnow())
+            except Exception:
+                # One bad record must not lose the others: store them one by one.
+                for record in batch:
+                    try:
+                        await save_record(self._sessions, record, now=utcnow())
+                    except Exception:
+                        log.exception("could not store a record: %s", describe(record))
             finally:
-                self._queue.task_done()
+                for _ in batch:
+                    self._queue.task_done()

@@ -328,6 +328,26 @@ async def test_the_record_writer_logs_presence_records_by_id_only(
     assert "Lee Interpreter" not in text
 
 
+async def test_the_record_writer_stores_a_burst_in_batches_and_isolates_a_bad_record(
+    client: Client,
+) -> None:
+    sessions = client.app[SESSIONS]
+    interpreter = await add_interpreter(client, "Lee Interpreter")
+    writer = RecordWriter(sessions, capacity=500)
+    good = [
+        PresenceRecord(interpreter, Presence.READY, None, T0 + timedelta(seconds=n))
+        for n in range(250)
+    ]
+    bad = PresenceRecord(interpreter + 1000, Presence.READY, None, T0)  # no such interpreter
+    for record in [*good[:120], bad, *good[120:]]:
+        writer.put(record)
+    writer.start()  # 251 queued: three batches, one of which fails and is retried one by one
+    await writer.flush()
+    await writer.stop(1.0)
+    stored = await all_rows(sessions, PresenceEvent)
+    assert sorted(r.at for r in stored) == [r.at for r in good]
+
+
 async def test_an_interpreters_identity_carries_their_specialties(client: Client) -> None:
     interpreter = await add_interpreter(client)
     async with client.app[SESSIONS]() as db, db.begin():
