@@ -8,7 +8,7 @@ import sys
 
 from aiohttp import web
 
-from signdesk.app import create_app, freeze_startup_objects
+from signdesk.app import create_app, manage_gc
 from signdesk.migrate import upgrade
 from signdesk.settings import SettingsError, load_settings
 from signdesk.weblog import PathOnlyAccessLogger
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         upgrade(settings.database_url)
         return 0
     app = create_app(settings)
-    freeze_startup_objects(app)
+    manage_gc(app, settings.gc_refreeze_seconds)
     web.run_app(
         app,
         host=settings.host,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import gc
 import logging
 from collections.abc import AsyncIterator
@@ -87,14 +89,32 @@ def create_app(settings: Settings | None = None) -> web.Application:
     return app
 
 
-def freeze_startup_objects(app: web.Application) -> None:
-    """For a serving process: once the app has started, move everything alive (modules, the app,
-    settings, the seeded core) out of the garbage collector's sight. It lives as long as the
-    process, and full collections that walk it all otherwise land inside busy signaling (a
-    decision of the live queue took 200 ms in one). Tests create many apps and do not call this.
+def manage_gc(app: web.Application, refreeze_seconds: float) -> None:
+    """For a serving process: keep long-lived objects out of the collector's full passes.
+
+    Full (gen-2) collections walk every tracked object; with a thousand sockets and their
+    sessions that took 200 ms, often, and landed inside busy signaling (`bench/queue_ws.py`).
+    So once the app has started everything alive is frozen (moved out of the collector's sight),
+    and every `refreeze_seconds` one full collection runs and what survived it is frozen again:
+    one pause per period instead of one every few seconds, and cyclic garbage waits at most a
+    period. Tests create many apps and do not call this.
     """
 
-    async def freeze(_app: web.Application) -> None:
-        gc.freeze()
+    async def refreeze_loop() -> None:
+        while True:
+            await asyncio.sleep(refreeze_seconds)
+            gc.unfreeze()
+            gc.collect()
+            gc.freeze()
 
-    app.on_startup.append(freeze)
+    async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
+        gc.collect()
+        gc.freeze()
+        task = asyncio.create_task(refreeze_loop(), name="gc-refreeze")
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        gc.unfreeze()
+
+    app.cleanup_ctx.append(lifecycle)

@@ -93,6 +93,8 @@ class Settings(BaseSettings):
     chat_burst: int = Field(default=10, ge=1, le=1000)
     chat_burst_window_seconds: float = Field(default=10.0, gt=0, le=3600)
     wallboard_interval_seconds: float = Field(default=1.0, gt=0, le=60)
+    # A serving process runs one full garbage collection this often (`signdesk.app.manage_gc`).
+    gc_refreeze_seconds: float = Field(default=300.0, ge=10, le=86_400)
     # ICE servers handed to the pages: JSON list of {"urls": [...], "username"?, "credential"?}.
     # Empty is fine on loopback; production points at coturn.
     ice_servers: list[dict[str, str | list[str]]] = Field(default_factory=list)
