@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from signaling.protocol import IceServer
+from signaling.protocol import IceServer, MediaLegSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +44,9 @@ class CoreConfig:
     # -- staff wallboard
     wallboard_interval: timedelta = timedelta(seconds=1)  # at most one update per interval
     service_timezone: str = "Asia/Seoul"  # "today" for the speed-of-answer figures
+    # -- the media leg (issue 5): None means quality assistance is off (no leg is opened)
+    media_leg: MediaLegSpec | None = None
+    max_media_legs: int = 64  # server-side RTCPeerConnections one process holds at once
 
     def __post_init__(self) -> None:
         times = (
@@ -71,6 +74,7 @@ class CoreConfig:
             self.chat_burst,
             self.chat_history_keep,
             self.transcript_max_lines,
+            self.max_media_legs,
         )
         if any(n < 1 for n in counts):
             raise ValueError("counts and limits must be at least 1")

@@ -10,7 +10,10 @@ Rules (see `docs/protocol.md` for the full text):
   current resume token is refused and closed (4409); with it, it replaces the old socket (4410);
 - a member whose socket drops keeps their place for `resume_window`; then the session ends
   `dropped`. A fresh `hello` of the same identity within the window takes the place back too;
-- a refused or invalid message yields one `error` and changes nothing.
+- a refused or invalid message yields one `error` and changes nothing;
+- with quality assistance on, each member's page may open one media leg (`leg_offer`) to the
+  server; the core checks membership and state, bounds their number, and asks the shell to open,
+  feed and close the legs (`Decision.legs`). Every leg of a session is closed when it ends.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Literal, assert_never
 
 from signaling.config import CoreConfig, default_resume_token, default_session_id
-from signaling.decisions import Decision
+from signaling.decisions import Decision, LegCandidate, LegClose, LegOpen
 from signaling.identities import (
     CallerIdentity,
     Identity,
@@ -49,6 +52,8 @@ from signaling.protocol import (
     Ice,
     InterpreterState,
     Join,
+    LegIce,
+    LegOffer,
     Matched,
     MediaReport,
     Offer,
@@ -107,7 +112,16 @@ _LEFT_BECAUSE: dict[EndReason, CallerLeftReason] = {
     EndReason.SHUTDOWN: "shutdown",
     EndReason.ABANDONED: "hung_up",
 }
-_IN_SESSION_TRAFFIC = (*_RELAYED, MediaReport, StatsReport, Chat, Typing, Watch)
+_IN_SESSION_TRAFFIC = (
+    *_RELAYED,
+    MediaReport,
+    StatsReport,
+    Chat,
+    Typing,
+    Watch,
+    LegOffer,
+    LegIce,
+)
 
 
 class Refused(Exception):
@@ -141,6 +155,10 @@ class SignalingCore:
         # Unmatched walk-ins per language, in routing order (join time, then session id).
         self._walk_ins: dict[str, list[Session]] = {}
         self._queue_changed = False
+        # Open media legs: session id -> side -> leg id (issue 5).
+        self._legs: dict[str, dict[Side, str]] = {}
+        self._leg_index: dict[str, tuple[str, Side]] = {}  # leg id -> (session id, side)
+        self._leg_seq = 0
 
     def seed(
         self,
@@ -204,6 +222,15 @@ class SignalingCore:
     @property
     def session_count(self) -> int:
         return len(self._sessions)
+
+    @property
+    def leg_count(self) -> int:
+        """Media legs the core asked the shell to keep open."""
+        return len(self._leg_index)
+
+    def legs_of(self, session_id: str) -> dict[Side, str]:
+        """The open media legs of a session, by side (a copy)."""
+        return dict(self._legs.get(session_id, {}))
 
     # -- entry points
 
@@ -324,6 +351,20 @@ class SignalingCore:
         self._walk_ins.clear()
         return decision
 
+    def leg_closed(self, leg_id: str, now: datetime) -> Decision:
+        """The shell closed a leg by itself (it failed, or the page closed it): forget it, so it
+        no longer counts against `max_media_legs`. A leg already replaced or closed is ignored.
+        Nothing is sent: the page sees its own RTCPeerConnection fail and the call goes on."""
+        del now  # the shell's uniform calling convention; nothing here depends on the time
+        where = self._leg_index.pop(leg_id, None)
+        if where is not None:
+            session_id, side = where
+            legs = self._legs[session_id]
+            del legs[side]
+            if not legs:
+                del self._legs[session_id]
+        return Decision()
+
     # -- dispatch
 
     def _dispatch(
@@ -375,8 +416,50 @@ class SignalingCore:
                 session.fps[side].add(message.fps_received)
             case StaffHandover():
                 self._staff_handover(conn, message, now, decision)
+            case LegOffer():
+                self._leg_offer(conn, message, decision)
+            case LegIce():
+                side, session = self._membership(conn, message.session_id)
+                leg_id = self._legs.get(session.session_id, {}).get(side)
+                if leg_id is None:
+                    raise Refused(ErrorCode.ILLEGAL_STATE, "this page has no media leg open")
+                decision.legs.append(LegCandidate(leg_id, message.candidate))
             case _:
                 assert_never(message)
+
+    # -- the media leg (quality assistance)
+
+    def _leg_offer(self, conn: Connection, offer: LegOffer, decision: Decision) -> None:
+        """Open (or replace) the sender's media leg: its camera, scaled down, to the server."""
+        side, session = self._membership(conn, offer.session_id)
+        if self.config.media_leg is None:
+            raise Refused(ErrorCode.NOT_ALLOWED, "quality assistance is off on this server")
+        if session.mode != "video":
+            raise Refused(ErrorCode.ILLEGAL_STATE, "a chat-only session has no video")
+        self._require_matched(session)
+        sid = session.session_id
+        legs = self._legs.get(sid)
+        old = legs.get(side) if legs is not None else None
+        if old is None and len(self._leg_index) >= self.config.max_media_legs:
+            raise Refused(ErrorCode.CAPACITY, "quality assistance is busy; the call goes on")
+        if legs is None:
+            legs = self._legs[sid] = {}
+        if old is not None:  # a fresh leg (the page reloaded or renegotiates): the old one goes
+            del self._leg_index[old]
+            decision.legs.append(LegClose(old, sid, side))
+        self._leg_seq += 1
+        leg_id = f"l{self._leg_seq}"
+        legs[side] = leg_id
+        self._leg_index[leg_id] = (sid, side)
+        decision.legs.append(LegOpen(leg_id, sid, side, conn.conn_id, offer.sdp))
+
+    def _close_legs(self, session: Session, decision: Decision) -> None:
+        legs = self._legs.pop(session.session_id, None)
+        if not legs:
+            return
+        for side, leg_id in legs.items():
+            del self._leg_index[leg_id]
+            decision.legs.append(LegClose(leg_id, session.session_id, side))
 
     # -- hello and resume
 
@@ -1046,6 +1129,7 @@ class SignalingCore:
                 self._withdraw_ring(rung, "caller_left", now, decision, missed=False)
         record = session.end(now, by, reason)
         decision.records.append(record)
+        self._close_legs(session, decision)
         if record.duration_seconds is not None:
             handle = timedelta(seconds=record.duration_seconds) + self.config.wrap_up
             self._handle_times.add(handle)
@@ -1172,6 +1256,7 @@ class SignalingCore:
             ice_servers=self.config.ice_servers,
             mode=session.mode,
             transcript_kept=session.transcript_consent,
+            media_leg=self.config.media_leg if session.mode == "video" else None,
         )
 
     def _echo_presence(self, party: Party, decision: Decision) -> None:

@@ -1,15 +1,25 @@
-"""What the core asks the shell to do: deliver messages, persist records, close sockets.
+"""What the core asks the shell to do: deliver messages, persist records, open, feed and close
+media legs, close sockets.
 
 The shell applies a `Decision` in order: deliveries first (through the bus, so the core never
-knows which process holds a socket), then records, then closes.
+knows which process holds a socket), then records, then the media-leg effects (in their order),
+then closes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from signaling.protocol import CloseCode, ErrorCode, ErrorMessage, Relayed, ServerMessage
+from signaling.protocol import (
+    CloseCode,
+    ErrorCode,
+    ErrorMessage,
+    IceCandidate,
+    Relayed,
+    ServerMessage,
+)
 from signaling.records import RecordEvent
+from signaling.states import Side
 
 
 # Not frozen (treat as read-only): built for every relayed frame, and a frozen dataclass's
@@ -27,11 +37,45 @@ class Close:
     reason: str  # short, fixed text for the close frame (at most 123 bytes)
 
 
+@dataclass(frozen=True, slots=True)
+class LegOpen:
+    """Open media leg `leg_id`: answer `sdp` (the page's `leg_offer`) with a recvonly
+    RTCPeerConnection and send `leg_answer` to `conn_id`."""
+
+    leg_id: str
+    session_id: str
+    side: Side
+    conn_id: str
+    sdp: str
+
+
+@dataclass(frozen=True, slots=True)
+class LegCandidate:
+    """Add a trickled candidate of the page to leg `leg_id` (None: end of candidates)."""
+
+    leg_id: str
+    candidate: IceCandidate | None
+
+
+@dataclass(frozen=True, slots=True)
+class LegClose:
+    """Close leg `leg_id` and its RTCPeerConnection (the session ended, or a new offer replaced
+    it)."""
+
+    leg_id: str
+    session_id: str
+    side: Side
+
+
+LegEffect = LegOpen | LegCandidate | LegClose
+
+
 @dataclass(slots=True)
 class Decision:
     deliveries: list[Delivery] = field(default_factory=list)
     records: list[RecordEvent] = field(default_factory=list)
     closes: list[Close] = field(default_factory=list)
+    legs: list[LegEffect] = field(default_factory=list)  # media legs (issue 5), in order
 
     def send(self, conn_id: str, message: ServerMessage | Relayed) -> None:
         self.deliveries.append(Delivery(conn_id, message))

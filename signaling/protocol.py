@@ -69,6 +69,7 @@ class ErrorCode(StrEnum):
     CAPACITY = "capacity"
     NO_OFFER = "no_offer"  # accept/decline of a ring that is not (or no longer) yours
     RATE_LIMITED = "rate_limited"  # chat faster than the configured burst
+    LEG_FAILED = "leg_failed"  # the server could not open this page's media leg (issue 5)
 
 
 class CloseCode(IntEnum):
@@ -251,6 +252,23 @@ class StatsReport(_ClientModel):
     fps_received: Annotated[float, Field(ge=0, le=240, allow_inf_nan=False)]
 
 
+class LegOffer(_ClientModel):
+    """The page's offer for its media leg: its camera only, scaled down, sendonly, to the server
+    (quality assistance, issue 5). A new offer for the same session replaces the page's leg."""
+
+    type: Literal["leg_offer"]
+    session_id: SessionId
+    sdp: Sdp
+
+
+class LegIce(_ClientModel):
+    """A trickled candidate of the page's media leg; `null` ends its candidates."""
+
+    type: Literal["leg_ice"]
+    session_id: SessionId
+    candidate: IceCandidate | None
+
+
 class StaffHandover(_ClientModel):
     """Staff hand a waiting caller to another present, ready, free interpreter of the language."""
 
@@ -275,6 +293,8 @@ ClientMessage = (
     | Chat
     | Typing
     | Watch
+    | LegOffer
+    | LegIce
 )
 _CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(
     Annotated[ClientMessage, Field(discriminator="type")]
@@ -299,6 +319,8 @@ CLIENT_TYPES: Final = frozenset(
         "chat",
         "typing",
         "watch",
+        "leg_offer",
+        "leg_ice",
     }
 )
 
@@ -338,8 +360,22 @@ class IceServer(BaseModel):
     credential: str | None = None
 
 
+class MediaLegSpec(BaseModel):
+    """What a page's media leg sends the server: its camera scaled down to fit within
+    `max_width` x `max_height` (`scaleResolutionDownBy`) at most `max_fps` (`maxFramerate`)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    max_width: int
+    max_height: int
+    max_fps: int
+
+
 class Matched(_ServerModel):
-    """Both members are present: the offerer (interpreter) creates the RTCPeerConnection offer."""
+    """Both members are present: the offerer (interpreter) creates the RTCPeerConnection offer.
+
+    `media_leg` (quality assistance on, video sessions only): each page also opens a second,
+    sendonly RTCPeerConnection to the server with `leg_offer`; `null`: quality assistance is off.
+    """
 
     type: Literal["matched"] = "matched"
     session_id: str
@@ -349,6 +385,7 @@ class Matched(_ServerModel):
     ice_servers: tuple[IceServer, ...] = ()
     mode: Literal["video", "chat"] = "video"  # chat: no camera, no WebRTC; the chat panel only
     transcript_kept: bool = False  # the caller consented: the chat is stored with the record
+    media_leg: MediaLegSpec | None = None
 
 
 class PeerOffer(_ServerModel):
@@ -365,6 +402,24 @@ class PeerAnswer(_ServerModel):
 
 class PeerIce(_ServerModel):
     type: Literal["ice"] = "ice"
+    session_id: str
+    candidate: IceCandidate | None
+
+
+class LegAnswer(_ServerModel):
+    """The server's answer to this page's `leg_offer` (recvonly video; it carries every server
+    candidate, since the server gathers before it answers)."""
+
+    type: Literal["leg_answer"] = "leg_answer"
+    session_id: str
+    sdp: str
+
+
+class ServerLegIce(_ServerModel):
+    """The end of the server's candidates for this page's media leg (`candidate` is null: the
+    answer already carried them all)."""
+
+    type: Literal["leg_ice"] = "leg_ice"
     session_id: str
     candidate: IceCandidate | None
 
@@ -563,6 +618,8 @@ ServerMessage = (
     | ChatMessage
     | TypingStatus
     | Wallboard
+    | LegAnswer
+    | ServerLegIce
     | ErrorMessage
 )
 SERVER_ADAPTER: Final[TypeAdapter[ServerMessage]] = TypeAdapter(
@@ -759,11 +816,13 @@ def _describe(kind: str, exc: ValidationError) -> str:
 
 def _within_limits(message: ClientMessage, limits: ProtocolLimits) -> ClientMessage | ProtocolError:
     # Exact type checks (the models have no subclasses): this runs for every frame.
-    if type(message) is Ice:
+    if type(message) is Ice or type(message) is LegIce:
         candidate = message.candidate
         if candidate is not None and len(candidate.candidate) > limits.max_candidate_chars:
-            return ProtocolError(ErrorCode.INVALID, "invalid `ice` message: candidate too long")
-    elif (type(message) is Offer or type(message) is Answer) and len(
+            return ProtocolError(
+                ErrorCode.INVALID, f"invalid `{message.type}` message: candidate too long"
+            )
+    elif (type(message) is Offer or type(message) is Answer or type(message) is LegOffer) and len(
         message.sdp
     ) > limits.max_sdp_chars:
         return ProtocolError(ErrorCode.INVALID, f"invalid `{message.type}` message: sdp too long")

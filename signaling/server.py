@@ -18,6 +18,10 @@ What happens where:
   (nothing is queued ahead of it) and the write cannot wait. Anything else goes through the bus,
   so a reader that falls behind still fills its transport, then its queue, and gets 1013.
 - Records go to `RecordWriter`'s queue; the database never stalls signaling.
+- Media legs (quality assistance, issue 5): the core's `Decision.legs` are handed to
+  `media.leg.MediaLegs`, which owns every server-side RTCPeerConnection and answers in the
+  background; its answer (`leg_answer`) and its own failures come back through `_HubLegEvents`,
+  under the same lock. Every leg is closed when its session ends and at shutdown.
 - Logs carry the connection id, message types and error codes; never SDP, candidates, tokens,
   tickets or names (the access logger already drops query strings, where tickets travel).
 
@@ -38,21 +42,34 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from aiohttp import WSCloseCode, WSMsgType, web
+from aiortc import RTCIceServer
 from sqlalchemy.exc import SQLAlchemyError
 
+from media.leg import (
+    CountingSink,
+    FrameSink,
+    LegLimits,
+    LegRef,
+    MediaLegs,
+    quality_assistance_on,
+)
 from scheduler.store import Sessions
 from signaling.bus import Bus, BusSubscription, InProcessBus, InProcessSubscription, SlowConsumer
 from signaling.config import CoreConfig
 from signaling.core import SignalingCore
-from signaling.decisions import Decision
+from signaling.decisions import Decision, Delivery, LegCandidate, LegClose, LegEffect, LegOpen
 from signaling.identities import Identity, StaffIdentity
 from signaling.protocol import (
     CloseCode,
+    ErrorCode,
     ErrorMessage,
     IceServer,
+    LegAnswer,
+    MediaLegSpec,
     ProtocolError,
     ProtocolLimits,
     Relayed,
+    ServerLegIce,
     encode,
     parse_client_message,
 )
@@ -66,7 +83,7 @@ from signaling.store import (
 from signaling.tickets import UpgradeRefusal, UpgradeRefused, consume_ticket
 from signdesk.appkeys import SESSIONS, SETTINGS
 from signdesk.db import utcnow
-from signdesk.settings import Settings
+from signdesk.settings import Environment, Settings
 from web.auth import current_user, origin_allowed
 from web.errors import json_error
 
@@ -105,6 +122,40 @@ def ice_servers_from(settings: Settings) -> tuple[IceServer, ...]:
     return tuple(servers)
 
 
+def media_leg_spec(settings: Settings) -> MediaLegSpec | None:
+    """What `matched` asks the pages to send over their media leg; None when quality assistance
+    is off: the setting, or `auto` without the quality module. In the test environment `auto`
+    is off, so that what a test sees does not depend on which extras are installed; tests of
+    quality assistance ask for `on`."""
+    setting = settings.quality_assistance
+    if setting == "auto" and settings.env is Environment.TEST:
+        return None
+    if not quality_assistance_on(setting):
+        return None
+    return MediaLegSpec(
+        max_width=settings.media_leg_max_width,
+        max_height=settings.media_leg_max_height,
+        max_fps=settings.media_leg_max_fps,
+    )
+
+
+def leg_limits(settings: Settings) -> LegLimits:
+    return LegLimits(
+        max_legs=settings.media_leg_max_legs,
+        sample_fps=settings.media_leg_sample_fps,
+        answer_timeout=settings.media_leg_answer_timeout_seconds,
+        max_sdp_chars=settings.ws_max_sdp_chars,
+    )
+
+
+def rtc_ice_servers(servers: tuple[IceServer, ...]) -> list[RTCIceServer]:
+    """The pages' STUN/TURN servers, for the server's own leg connections."""
+    return [
+        RTCIceServer(urls=list(s.urls), username=s.username, credential=s.credential)
+        for s in servers
+    ]
+
+
 def core_config(settings: Settings) -> CoreConfig:
     return CoreConfig(
         join_early=timedelta(minutes=settings.call_join_early_minutes),
@@ -125,6 +176,8 @@ def core_config(settings: Settings) -> CoreConfig:
         chat_burst_window=timedelta(seconds=settings.chat_burst_window_seconds),
         wallboard_interval=timedelta(seconds=settings.wallboard_interval_seconds),
         service_timezone=settings.timezone,
+        media_leg=media_leg_spec(settings),
+        max_media_legs=settings.media_leg_max_legs,
     )
 
 
@@ -182,9 +235,16 @@ class SignalingHub:
         core: SignalingCore | None = None,
         bus: Bus | None = None,
         clock: Callable[[], datetime] = utcnow,
+        sink: FrameSink | None = None,
     ) -> None:
         self.settings = settings
         self.core = core or SignalingCore(core_config(settings))
+        self.legs = MediaLegs(
+            _HubLegEvents(self),
+            sink=sink if sink is not None else CountingSink(),
+            limits=leg_limits(settings),
+            ice_servers=rtc_ice_servers(self.core.config.ice_servers),
+        )
         self.bus: Bus = bus or InProcessBus(queue_size=settings.ws_send_queue)
         self.limits = protocol_limits(settings)
         self.clock = clock
@@ -212,6 +272,7 @@ class SignalingHub:
         self.closing = True
         async with self._lock:
             await self._apply(self.core.shutdown(self.clock()))
+        await self.legs.close_all()  # the core closed every leg; this waits for them (bounded)
         for sock in list(self.sockets.values()):  # also sockets the core never heard of
             self._close(sock.conn_id, CloseCode.GOING_AWAY, "server shutting down")
         writers = [s.writer for s in self.sockets.values() if s.writer is not None]
@@ -296,7 +357,12 @@ class SignalingHub:
         try:
             decision = self.core.handle(sock.conn_id, message, self.clock())
             deliveries = decision.deliveries
-            if len(deliveries) == 1 and not decision.records and not decision.closes:
+            if (
+                len(deliveries) == 1
+                and not decision.records
+                and not decision.closes
+                and not decision.legs
+            ):
                 # Every relayed `offer`/`answer`/`ice`: `_apply`'s direct path, inlined.
                 delivery = deliveries[0]
                 relayed = delivery.message
@@ -341,7 +407,12 @@ class SignalingHub:
 
     async def _deliver(self, decision: Decision) -> None:
         deliveries = decision.deliveries
-        if len(deliveries) == 1 and not decision.records and not decision.closes:
+        if (
+            len(deliveries) == 1
+            and not decision.records
+            and not decision.closes
+            and not decision.legs
+        ):
             # The shape of every relayed `offer`/`answer`/`ice` (and of most refusals).
             delivery = deliveries[0]
             message = delivery.message
@@ -378,8 +449,25 @@ class SignalingHub:
             else:
                 for record in decision.records:
                     self.records.put(record)
+        if decision.legs:
+            self._apply_legs(decision.legs)
         for close in decision.closes:
             self._close(close.conn_id, close.code, close.reason)
+
+    def _apply_legs(self, effects: list[LegEffect]) -> None:
+        """Hand the core's media-leg effects to `MediaLegs`, in order (none of them waits)."""
+        legs = self.legs
+        for effect in effects:
+            if isinstance(effect, LegOpen):
+                ref = LegRef(effect.leg_id, effect.session_id, effect.side.value, effect.conn_id)
+                legs.open(ref, effect.sdp)
+            elif isinstance(effect, LegCandidate):
+                candidate = effect.candidate
+                legs.add_candidate(
+                    effect.leg_id, None if candidate is None else dict(candidate.__dict__)
+                )
+            elif isinstance(effect, LegClose):
+                legs.close(effect.leg_id)
 
     def _direct_ws(self, conn_id: str) -> web.WebSocketResponse | None:
         """The socket of this process to write one message to straight away, skipping the wake-up
@@ -441,6 +529,40 @@ class SignalingHub:
                 log.exception("signaling tick failed")
 
 
+class _HubLegEvents:
+    """What the media legs report, turned into messages and core calls under the hub's lock."""
+
+    def __init__(self, hub: SignalingHub) -> None:
+        self._hub = hub
+
+    async def answered(self, leg: LegRef, sdp: str) -> None:
+        hub = self._hub
+        decision = Decision()
+        decision.deliveries.append(
+            Delivery(leg.reply_to, LegAnswer(session_id=leg.session_id, sdp=sdp))
+        )
+        # The answer carries every server candidate (aiortc gathers before answering).
+        decision.deliveries.append(
+            Delivery(leg.reply_to, ServerLegIce(session_id=leg.session_id, candidate=None))
+        )
+        async with hub._lock:
+            await hub._deliver(decision)
+        log.info("leg %s (%s): answered", leg.leg_id, leg.side)
+
+    async def ended(self, leg: LegRef, *, answered: bool) -> None:
+        hub = self._hub
+        async with hub._lock:
+            decision = hub.core.leg_closed(leg.leg_id, hub.clock())
+            if not answered:  # the page stops waiting for an answer; its call goes on
+                decision.error(
+                    leg.reply_to,
+                    ErrorCode.LEG_FAILED,
+                    "quality assistance could not start; the call goes on without it",
+                    "leg_offer",
+                )
+            await hub._apply(decision)
+
+
 async def _close_ws(ws: web.WebSocketResponse, code: int, reason: str, drain: bool = True) -> None:
     """Close with `code`, giving up (and dropping the transport) after CLOSE_TIMEOUT_SECONDS."""
     if ws.closed:
@@ -455,6 +577,7 @@ async def _close_ws(ws: web.WebSocketResponse, code: int, reason: str, drain: bo
 
 HUB = web.AppKey("signaling_hub", SignalingHub)
 CORE = web.AppKey("signaling_core", SignalingCore)
+LEGS = web.AppKey("media_legs", MediaLegs)
 BUS: web.AppKey[Bus] = web.AppKey("signaling_bus")
 SOCKETS: web.AppKey[dict[str, _Socket]] = web.AppKey("signaling_sockets")
 
@@ -525,6 +648,7 @@ def setup_signaling(app: web.Application) -> None:
     hub = SignalingHub(app[SETTINGS])
     app[HUB] = hub
     app[CORE] = hub.core
+    app[LEGS] = hub.legs
     app[BUS] = hub.bus
     app[SOCKETS] = hub.sockets
 

@@ -10,6 +10,7 @@ import secrets
 from datetime import time
 from enum import StrEnum
 from functools import cached_property
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
@@ -98,6 +99,18 @@ class Settings(BaseSettings):
     # ICE servers handed to the pages: JSON list of {"urls": [...], "username"?, "credential"?}.
     # Empty is fine on loopback; production points at coturn.
     ice_servers: list[dict[str, str | list[str]]] = Field(default_factory=list)
+    # Quality assistance and the media leg (issue 5). `auto`: on when the quality module (the
+    # `quality` extra) can be imported, except with `env=test` (tests ask for `on`). When on,
+    # each page of a video call also sends its camera, scaled down, to the server over a second
+    # RTCPeerConnection (`media/leg.py`).
+    quality_assistance: Literal["auto", "on", "off"] = "auto"
+    media_leg_max_width: int = Field(default=320, ge=64, le=1920)
+    media_leg_max_height: int = Field(default=240, ge=48, le=1080)
+    media_leg_max_fps: int = Field(default=10, ge=1, le=30)
+    # Frames per second and leg handed to the analyzer (at most its rate; the rest are dropped).
+    media_leg_sample_fps: float = Field(default=5.0, gt=0, le=30)
+    media_leg_max_legs: int = Field(default=64, ge=1, le=2000)  # legs one process holds
+    media_leg_answer_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
 
     @field_validator("timezone")
     @classmethod

@@ -836,6 +836,12 @@ KO: Final[Mapping[str, str]] = {
     "live.survey_pending": "아래 설문에 답하거나 건너뛰세요.",
     "live.again": "다시 상담 신청하기",
     "live.to_home": "처음 화면으로",
+    # --- media leg (issue 5) ---
+    "quality.on": "영상 품질 도우미: 켜짐",
+    "quality.off": "영상 품질 도우미: 꺼짐",
+    "quality.unavailable": (
+        "영상 품질 도우미: 이번 통화에서는 쓸 수 없음 (통화는 그대로 이어집니다)"
+    ),
 }
 
 EN: Final[Mapping[str, str]] = {
@@ -1705,6 +1711,10 @@ EN: Final[Mapping[str, str]] = {
     "live.survey_pending": "Please answer the survey below, or skip it.",
     "live.again": "Ask for counseling again",
     "live.to_home": "Back to the start page",
+    # --- media leg (issue 5) ---
+    "quality.on": "Quality assistance: on",
+    "quality.off": "Quality assistance: off",
+    "quality.unavailable": "Quality assistance: not available for this call (the call goes on)",
 }
 
 STRINGS: Final[Mapping[str, Mapping[str, str]]] = {"ko": KO, "en": EN}

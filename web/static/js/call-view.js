@@ -176,6 +176,19 @@ export function createCallView({ onHangup }) {
       setState("ended");
     },
 
+    /**
+     * Quality assistance in words: "on" (the media leg is open or opening), "off" (this server
+     * has it off), "unavailable" (the leg failed; the call goes on without it), or null (a chat:
+     * nothing to say).
+     */
+    quality(value) {
+      const node = $("call-quality");
+      if (!node) return;
+      node.hidden = !value;
+      node.dataset.state = value || "";
+      node.textContent = value ? t(`quality.${value}`) : "";
+    },
+
     hide() {
       root.hidden = true;
       document.body.classList.remove("in-call");

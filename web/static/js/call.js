@@ -13,7 +13,7 @@ import { pageData, t } from "./i18n.js";
 import { FinalError, SignalingClient, wsUrl } from "./signaling-client.js";
 import { createSurvey } from "./survey.js";
 import { formatRange, formatTime } from "./time.js";
-import { PeerCall } from "./webrtc.js";
+import { MediaLeg, PeerCall } from "./webrtc.js";
 
 const $ = (id) => document.getElementById(id);
 const code = (pageData.code || "").toUpperCase();
@@ -25,6 +25,7 @@ let camera = null;
 let signaling = null;
 let session = null; // {id, peerName}
 let peer = null;
+let leg = null; // the media leg to the server, when quality assistance is on
 let earlyTimer = null;
 let callView = null;
 let chat = null;
@@ -203,6 +204,10 @@ function onMessage(message) {
     case "ice":
       if (peer) peer.handle(message);
       break;
+    case "leg_answer":
+    case "leg_ice":
+      if (leg) leg.handle(message);
+      break;
     case "peer_status":
       if (!peer || message.session_id !== session.id) break;
       if (message.status === "disconnected") callView.peerAway(resumeWindow);
@@ -223,8 +228,9 @@ function onMatched(message) {
   chat.start(message.session_id, Boolean(message.transcript_kept));
   if (peer && session && session.id === message.session_id) {
     // We came back (a dropped socket): close the old connection and answer the interpreter's
-    // fresh offer on a new one.
+    // fresh offer on a new one. A media leg that still works is kept.
     peer.restart();
+    if (!(leg && leg.healthy)) startLeg(message);
     return;
   }
   if (peer) endLocally(); // a stale call: never leave an old connection open
@@ -258,10 +264,30 @@ function onMatched(message) {
     onGiveUp: () => hangUp("media_failed"),
   });
   peer.start();
+  startLeg(message);
+}
+
+/** Quality assistance: open the media leg when `matched` asks for it, and say on or off. */
+function startLeg(message) {
+  if (leg) leg.close();
+  leg = null;
+  callView.quality(message.media_leg ? "on" : "off");
+  if (!message.media_leg) return;
+  leg = new MediaLeg({
+    sessionId: message.session_id,
+    spec: message.media_leg,
+    iceServers: message.ice_servers && message.ice_servers.length ? message.ice_servers : config.ice_servers,
+    stream: camera.stream,
+    send: (m) => signaling.send(m),
+    onState: (state) => callView.quality(state === "on" ? "on" : "unavailable"),
+  });
+  leg.start();
 }
 
 function onError(message) {
-  if (message.about === "join" && message.code === "too_early") {
+  if (message.about === "leg_offer" || message.about === "leg_ice") {
+    if (leg) leg.refused(message.code); // the call goes on without quality assistance
+  } else if (message.about === "join" && message.code === "too_early") {
     retryWhenOpen(null);
     signaling.stop();
   } else if (message.about === "join" && message.code === "too_late") {
@@ -299,6 +325,8 @@ function onEnded(message) {
 
 /** Forget the call on this page (the server decides about the session). */
 function endLocally() {
+  if (leg) leg.close();
+  leg = null;
   if (peer) peer.close();
   peer = null;
   session = null;
@@ -392,6 +420,7 @@ async function main() {
     onStream: (stream) => {
       $("enter-room").hidden = !stream;
       if (peer) peer.replaceStream(stream);
+      if (leg) leg.replaceStream(stream);
       if (stream) callView.setSelf(stream);
     },
   });

@@ -11,7 +11,7 @@ import { el, focusOn, replaceChildren } from "./dom.js";
 import { nameFor, pageData, t } from "./i18n.js";
 import { SignalingClient, wsUrl } from "./signaling-client.js";
 import { dayLongLabel, formatTime, today } from "./time.js";
-import { PeerCall } from "./webrtc.js";
+import { MediaLeg, PeerCall } from "./webrtc.js";
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_MS = 60_000;
@@ -33,6 +33,7 @@ let wrapUntil = 0; // wrap_up: when it ends by itself (ms)
 let wantReady = false; // the interpreter asked to be ready (kept across reconnects)
 let session = null; // {id, peerName, reservationId, mode}
 let peer = null;
+let leg = null; // the media leg to the server, when quality assistance is on
 let ring = null; // the offer being shown: the `ring` message, plus {deadline, accepting}
 let lastRingId = ""; // the latest ring, for a `ring_cancelled` that comes after the banner went
 let ringReturnFocus = null;
@@ -429,6 +430,10 @@ function onMessage(message) {
     case "ice":
       if (peer) peer.handle(message);
       break;
+    case "leg_answer":
+    case "leg_ice":
+      if (leg) leg.handle(message);
+      break;
     case "peer_status":
       if (!session || message.session_id !== session.id) break;
       if (message.status === "disconnected") callView.peerAway(resumeWindow);
@@ -439,6 +444,10 @@ function onMessage(message) {
       onEnded(message);
       break;
     case "error":
+      if (message.about === "leg_offer" || message.about === "leg_ice") {
+        if (leg) leg.refused(message.code); // the call goes on without quality assistance
+        break;
+      }
       if (message.code === "no_offer") {
         closeRing({ messageKey: "ring.gone" });
         break;
@@ -457,10 +466,12 @@ function onMatched(message) {
     chat.start(message.session_id, Boolean(message.transcript_kept), { peerName: message.peer_name });
     if (peer) peer.restart(); // we came back: offer again on a fresh connection
     else callView.connection("connected");
+    if (peer && !(leg && leg.healthy)) startLeg(message); // a media leg that works is kept
     return;
   }
   if (peer) peer.close(); // a stale call: never leave an old connection open
   peer = null;
+  closeLeg();
   if (ring) closeRing();
   if (message.reservation_id !== null && message.reservation_id !== undefined) waitingCallers.delete(message.reservation_id);
   const chatOnly = message.mode === "chat";
@@ -476,6 +487,7 @@ function onMatched(message) {
   renderList();
   if (chatOnly) {
     // No camera, no WebRTC: the chat panel is the session.
+    callView.quality(null);
     $("call-view-heading").textContent = t("console.chat_with", { name: message.peer_name });
     callView.connection("connected");
     setStatus(t("console.matched_chat", { name: message.peer_name }), "ok");
@@ -498,6 +510,28 @@ function onMatched(message) {
     onGiveUp: () => hangUp("media_failed"),
   });
   peer.start();
+  startLeg(message);
+}
+
+/** Quality assistance: open the media leg when `matched` asks for it, and say on or off. */
+function startLeg(message) {
+  closeLeg();
+  callView.quality(message.media_leg ? "on" : "off");
+  if (!message.media_leg) return;
+  leg = new MediaLeg({
+    sessionId: message.session_id,
+    spec: message.media_leg,
+    iceServers: message.ice_servers && message.ice_servers.length ? message.ice_servers : config.ice_servers,
+    stream: camera.stream,
+    send: (m) => signaling.send(m),
+    onState: (state) => callView.quality(state === "on" ? "on" : "unavailable"),
+  });
+  leg.start();
+}
+
+function closeLeg() {
+  if (leg) leg.close();
+  leg = null;
 }
 
 function endKey(reason, endedBy) {
@@ -506,6 +540,7 @@ function endKey(reason, endedBy) {
 }
 
 function onEnded(message) {
+  closeLeg();
   if (peer) peer.close();
   peer = null;
   session = null;
@@ -559,6 +594,7 @@ async function main() {
     video: config.video,
     onStream: (stream) => {
       if (peer) peer.replaceStream(stream);
+      if (leg) leg.replaceStream(stream);
       if (stream && !(session && session.mode === "chat")) callView.setSelf(stream);
     },
   });

@@ -19,7 +19,7 @@ import { nameFor, nameOf, pageData, t } from "./i18n.js";
 import { FinalError, SignalingClient, wsUrl } from "./signaling-client.js";
 import { createSurvey } from "./survey.js";
 import { formatDate, formatTime } from "./time.js";
-import { PeerCall } from "./webrtc.js";
+import { MediaLeg, PeerCall } from "./webrtc.js";
 
 const $ = (id) => document.getElementById(id);
 const STORE_KEY = "signdesk.live"; // {contact, sessionId, matched, stage}: this tab only
@@ -40,6 +40,7 @@ let callView = null;
 let chat = null;
 let survey = null;
 let peer = null;
+let leg = null; // the media leg to the server, when quality assistance is on
 let peerName = "";
 let resumedWelcome = false;
 let askingEnd = false;
@@ -408,6 +409,10 @@ function onMessage(message) {
     case "ice":
       if (peer) peer.handle(message);
       break;
+    case "leg_answer":
+    case "leg_ice":
+      if (leg) leg.handle(message);
+      break;
     case "peer_status":
       if (message.session_id !== sessionId) break;
       if (message.status === "disconnected") {
@@ -466,7 +471,9 @@ function onMatched(message) {
   }
   if (peer && peer.sessionId === message.session_id) {
     // We came back (a dropped socket): drop the old connection and answer the fresh offer.
+    // A media leg that still works is kept.
     peer.restart();
+    if (!(leg && leg.healthy)) startLeg(message);
     return;
   }
   if (peer) endLocally();
@@ -497,10 +504,30 @@ function onMatched(message) {
     onGiveUp: () => hangUp("media_failed"),
   });
   peer.start();
+  startLeg(message);
+}
+
+/** Quality assistance: open the media leg when `matched` asks for it, and say on or off. */
+function startLeg(message) {
+  if (leg) leg.close();
+  leg = null;
+  callView.quality(message.media_leg ? "on" : "off");
+  if (!message.media_leg) return;
+  leg = new MediaLeg({
+    sessionId: message.session_id,
+    spec: message.media_leg,
+    iceServers: message.ice_servers && message.ice_servers.length ? message.ice_servers : config.ice_servers,
+    stream: camera && camera.stream,
+    send: (m) => signaling.send(m),
+    onState: (state) => callView.quality(state === "on" ? "on" : "unavailable"),
+  });
+  leg.start();
 }
 
 function onError(message) {
-  if (message.about === "join" && message.code === "capacity") {
+  if (message.about === "leg_offer" || message.about === "leg_ice") {
+    if (leg) leg.refused(message.code); // the call goes on without quality assistance
+  } else if (message.about === "join" && message.code === "capacity") {
     queueText("live.full", {}, "problem");
     setStatus(t("live.full"), "error");
   } else if (message.about === "join" && message.code === "illegal_state") {
@@ -545,6 +572,8 @@ function onEnded(message) {
 
 /** Forget the media of the call on this page (the server decides about the session). */
 function endLocally() {
+  if (leg) leg.close();
+  leg = null;
   if (peer) peer.close();
   peer = null;
   callView.hide();
@@ -663,6 +692,7 @@ async function main() {
     onStream: (stream) => {
       $("enter-queue").hidden = !stream;
       if (peer) peer.replaceStream(stream);
+      if (leg) leg.replaceStream(stream);
       if (stream) callView.setSelf(stream);
     },
   });

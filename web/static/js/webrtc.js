@@ -238,3 +238,162 @@ export class PeerCall {
     this.send({ type: "stats", session_id: this.sessionId, fps_received: Math.round(mean * 10) / 10 });
   }
 }
+
+// --- the media leg (quality assistance) ----------------------------------------------------------
+
+const LEG_MAX_BITRATE = 300_000; // bits per second: 320x240 at 10 fps needs far less
+
+/**
+ * The page's second RTCPeerConnection, to the server (docs/protocol.md, "The media leg"): its
+ * camera only, sendonly, scaled down to `matched.media_leg`. It never touches the call: when it
+ * fails it closes, says so in the console, and reports "off"; the P2P call goes on unchanged.
+ */
+export class MediaLeg {
+  /**
+   * @param {object} o
+   * @param {string} o.sessionId
+   * @param {{max_width: number, max_height: number, max_fps: number}} o.spec  `matched.media_leg`
+   * @param {RTCIceServer[]} o.iceServers
+   * @param {MediaStream|null} o.stream  the local camera
+   * @param {(message: object) => boolean} o.send  signaling send
+   * @param {(state: "on"|"off") => void} o.onState  "off": the leg failed or was refused
+   */
+  constructor(o) {
+    Object.assign(this, o);
+    this.pc = null;
+    this.closed = false;
+    this.pendingIce = [];
+    this.queue = Promise.resolve();
+  }
+
+  /** Negotiated and not failed: worth keeping across a signaling reconnect. */
+  get healthy() {
+    const pc = this.pc;
+    return Boolean(pc && pc.signalingState === "stable" && !["failed", "closed"].includes(pc.connectionState));
+  }
+
+  /** Open (or reopen) the leg: a fresh connection and `leg_offer`. */
+  start() {
+    this.queue = this.queue.then(() => this.#offer());
+    return this.queue;
+  }
+
+  /** `leg_answer` or `leg_ice` from the server, in order. */
+  handle(message) {
+    this.queue = this.queue.then(() => this.#handle(message));
+    return this.queue;
+  }
+
+  /** The server refused or could not open the leg (`leg_failed`, `capacity`...). */
+  refused(code) {
+    this.#off(`refused (${code})`);
+  }
+
+  /** Another camera was chosen: send it instead, with the same limits. */
+  async replaceStream(stream) {
+    this.stream = stream;
+    const sender = this.pc && this.pc.getSenders().find((s) => s.track && s.track.kind === "video");
+    const track = stream && stream.getVideoTracks()[0];
+    if (!sender || !track) return;
+    try {
+      await sender.replaceTrack(track);
+    } catch (error) {
+      console.info("media leg kept its old camera:", error && error.name);
+      return;
+    }
+    await this.#limit(sender, track);
+  }
+
+  close() {
+    this.closed = true;
+    this.#drop();
+  }
+
+  // --- internals
+
+  #drop() {
+    if (this.pc) this.pc.close();
+    this.pc = null;
+    this.pendingIce = [];
+  }
+
+  #off(reason) {
+    if (this.closed) return;
+    console.info("media leg off:", reason);
+    this.#drop();
+    this.onState("off");
+  }
+
+  /** Fit the camera into max_width x max_height, at most max_fps (encoder-side scaling). */
+  async #limit(sender, track) {
+    try {
+      const params = sender.getParameters();
+      if (!params.encodings || !params.encodings.length) return; // set at addTransceiver already
+      Object.assign(params.encodings[0], this.#encoding(track));
+      await sender.setParameters(params);
+    } catch (error) {
+      console.info("media leg kept its encoding:", error && error.name);
+    }
+  }
+
+  #encoding(track) {
+    const settings = track.getSettings ? track.getSettings() : {};
+    const width = settings.width || 640;
+    const height = settings.height || 480;
+    const scale = Math.max(1, width / this.spec.max_width, height / this.spec.max_height);
+    return { scaleResolutionDownBy: scale, maxFramerate: this.spec.max_fps, maxBitrate: LEG_MAX_BITRATE };
+  }
+
+  async #offer() {
+    if (this.closed) return;
+    this.#drop();
+    const track = this.stream && this.stream.getVideoTracks()[0];
+    if (!track) {
+      this.#off("no camera");
+      return;
+    }
+    let pc;
+    try {
+      pc = new RTCPeerConnection({ iceServers: this.iceServers || [] });
+      this.pc = pc;
+      pc.addEventListener("icecandidate", (event) => {
+        if (pc !== this.pc) return;
+        this.send({ type: "leg_ice", session_id: this.sessionId, candidate: event.candidate ? event.candidate.toJSON() : null });
+      });
+      pc.addEventListener("connectionstatechange", () => {
+        if (pc !== this.pc) return;
+        if (pc.connectionState === "connected") this.onState("on");
+        else if (pc.connectionState === "failed") this.#off("connection failed");
+      });
+      pc.addTransceiver(track, { direction: "sendonly", sendEncodings: [this.#encoding(track)] });
+      await pc.setLocalDescription(await pc.createOffer());
+      if (pc !== this.pc) return;
+      if (!this.send({ type: "leg_offer", session_id: this.sessionId, sdp: pc.localDescription.sdp })) {
+        this.#drop(); // no socket now: the page opens the leg again after `matched`
+      }
+    } catch (error) {
+      if (pc === this.pc) this.#off(error && error.name);
+    }
+  }
+
+  async #handle(message) {
+    const pc = this.pc;
+    if (this.closed || !pc || message.session_id !== this.sessionId) return;
+    try {
+      if (message.type === "leg_answer") {
+        if (pc.signalingState !== "have-local-offer") return; // an answer to an older offer
+        await pc.setRemoteDescription({ type: "answer", sdp: message.sdp });
+        const sender = pc.getSenders().find((s) => s.track && s.track.kind === "video");
+        if (sender) await this.#limit(sender, sender.track);
+        const queued = this.pendingIce;
+        this.pendingIce = [];
+        for (const candidate of queued) await pc.addIceCandidate(candidate);
+      } else if (message.type === "leg_ice" && message.candidate) {
+        if (pc.remoteDescription) await pc.addIceCandidate(message.candidate);
+        else this.pendingIce.push(message.candidate);
+      }
+    } catch (error) {
+      if (pc === this.pc) this.#off(error && error.name);
+    }
+  }
+}
