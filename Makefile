@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 $(VENV)/.installed-dev: $(VENV)/.installed pyproject.toml
-	$(PIP) install --quiet -e '.[dev]'
+	$(PIP) install --quiet -e '.[dev,quality]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -64,6 +64,7 @@ bench: install-dev browser
 	$(PY) -m bench.call_media
 	$(PY) -m bench.routing
 	$(PY) -m bench.queue_ws
+	$(PY) -m bench.quality
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
