@@ -3,7 +3,9 @@
 Chromium's `--use-file-for-fake-video-capture` plays a Y4M file in a loop. We build that file from
 the hand photos in `../shared/data/hands` (never copied into the repo), and can stamp each frame's
 number into a strip of large black and white blocks, so a receiving page can read back which frame
-it is showing and measure frame rate and glass-to-glass latency.
+it is showing and measure frame rate and glass-to-glass latency. `make_light_cycle_video` makes
+a clip whose light goes out and comes back (each frame darkened on the fly), for the quality
+hints.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from PIL import Image, ImageDraw, ImageOps
+from PIL import Image, ImageDraw, ImageEnhance, ImageOps
 
 COUNTER_BITS = 16
 COUNTER_STRIP_HEIGHT = 32
@@ -128,4 +130,46 @@ def make_hand_video(
     out_path.parent.mkdir(parents=True, exist_ok=True)
     with out_path.open("wb") as out:
         write_y4m(out, frames, width, height, fps)
+    return out_path
+
+
+def darken(frame: Image.Image, factor: float) -> Image.Image:
+    """The frame with its brightness scaled by `factor` (0.25: a room with the light off)."""
+    return ImageEnhance.Brightness(frame).enhance(factor)
+
+
+def make_light_cycle_video(
+    photos: Sequence[Path],
+    out_path: Path,
+    *,
+    width: int = 640,
+    height: int = 480,
+    fps: int = 30,
+    lit_seconds: float = 8.0,
+    dark_seconds: float = 8.0,
+    dark_factor: float = 0.25,
+) -> Path:
+    """A Y4M clip that starts well lit for `lit_seconds`, then goes dark (every frame darkened
+    to `dark_factor`) for `dark_seconds`; played in a loop, the light comes back and goes out
+    again. The photos cycle as in `make_hand_video`, without the counter strip (its black and
+    white blocks would change the picture's light)."""
+    if not photos:
+        raise ValueError("no photos given")
+    lit = round(lit_seconds * fps)
+    total = lit + round(dark_seconds * fps)
+    frames = photo_frames(
+        photos,
+        width=width,
+        height=height,
+        fps=fps,
+        seconds_per_photo=lit_seconds / max(1, len(photos)),
+        total_frames=total,
+        counter=False,
+    )
+    cycle = (
+        frame if index < lit else darken(frame, dark_factor) for index, frame in enumerate(frames)
+    )
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    with out_path.open("wb") as out:
+        write_y4m(out, cycle, width, height, fps)
     return out_path

@@ -8,6 +8,7 @@ Constraints are named, so SQLite's batch migrations can find and drop them again
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -251,8 +252,9 @@ class CallSessionRecord(Base):
     """One call session from the caller's join to its end (`signaling.records.SessionRecord`).
 
     A caller may hang up and join again, so a reservation (or a walk-in contact) can have several.
-    No SDP, candidate, token or name is stored: times, ids, reasons and frame-rate averages only;
-    the chat transcript, when the caller consented to keep it, is in `chat_messages`.
+    No SDP, candidate, token or name is stored: times, ids, reasons, frame-rate averages and the
+    quality summary only; the chat transcript, when the caller consented to keep it, is in
+    `chat_messages`.
     """
 
     __tablename__ = "call_sessions"
@@ -292,6 +294,9 @@ class CallSessionRecord(Base):
     offers_missed: Mapped[int] = mapped_column(Integer, server_default="0")
     transcript_consent: Mapped[bool] = mapped_column(Boolean, server_default=false())
     transcript_truncated: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # The quality analyzer's summary (issue 5; `media.quality.summary`): numbers and hint codes
+    # per side and per minute. NULL when quality assistance was off or saw no frame.
+    quality_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
     __table_args__ = (
         CheckConstraint(

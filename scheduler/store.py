@@ -159,6 +159,7 @@ class CallSummary:
     interpreter_id: int | None
     handed_over: bool
     survey_stars: int | None = None  # the caller's survey answer (None: not answered)
+    quality_summary: dict[str, Any] | None = None  # the quality analyzer's (issue 5), if any
 
 
 @dataclass(frozen=True, slots=True)
@@ -1055,6 +1056,7 @@ def _call_summary(row: CallSessionRecord, survey_stars: int | None = None) -> Ca
         interpreter_id=row.actual_interpreter_id,
         handed_over=row.handed_over,
         survey_stars=survey_stars,
+        quality_summary=row.quality_summary,
     )
 
 

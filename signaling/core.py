@@ -19,12 +19,12 @@ Rules (see `docs/protocol.md` for the full text):
 from __future__ import annotations
 
 from bisect import insort
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timedelta
 from typing import Literal, assert_never
 
 from signaling.config import CoreConfig, default_resume_token, default_session_id
-from signaling.decisions import Decision, LegCandidate, LegClose, LegOpen
+from signaling.decisions import Decision, LegCandidate, LegClose, LegOpen, LegStats
 from signaling.identities import (
     CallerIdentity,
     Identity,
@@ -34,6 +34,7 @@ from signaling.identities import (
 )
 from signaling.pairing import join_refusal
 from signaling.protocol import (
+    HINT_CODES,
     Accept,
     Answer,
     CallerLeft,
@@ -61,6 +62,7 @@ from signaling.protocol import (
     PresenceEcho,
     PresenceUpdate,
     ProtocolError,
+    QualityUpdate,
     Ring,
     RingCancelled,
     Role,
@@ -365,6 +367,48 @@ class SignalingCore:
                 del self._legs[session_id]
         return Decision()
 
+    def quality_event(
+        self,
+        session_id: str,
+        side: str | None,
+        hints: Iterable[str],
+        active: str | None,
+        now: datetime,
+    ) -> Decision:
+        """The quality analyzer's news about a session (issue 5): `side`'s video now shows
+        `hints` (`side` None: only the active signer changed), and `active` is who signs now
+        (None: nobody has yet). The core keeps the latest and decides who is told what: each
+        member sees the hints on their own video, the interpreter also the caller's (as small
+        indicators), and both see who signs now. Nothing changes, nothing is sent, for a
+        session that is not open, matched and video, or a side or code it does not know."""
+        del now  # the shell's uniform calling convention; nothing here depends on the time
+        decision = Decision()
+        session = self._sessions.get(session_id)
+        if session is None or not session.is_matched or session.mode != "video":
+            return decision
+        sides = {s.value: s for s in Side}
+        if (side is not None and side not in sides) or (active is not None and active not in sides):
+            return decision
+        changed: set[Side] = set()
+        if side is not None:
+            wanted = set(hints)
+            codes = tuple(code for code in HINT_CODES if code in wanted)
+            if session.quality_hints.get(sides[side], ()) != codes:
+                session.quality_hints[sides[side]] = codes
+                changed.add(sides[side])
+        signer = sides[active] if active is not None else None
+        signer_changed = signer is not session.active_signer
+        session.active_signer = signer
+        for member_side, member in self._members(session):
+            if member.conn_id is None:
+                continue
+            news = [s for s in _quality_visible(member_side) if s in changed]
+            if signer_changed and not news:
+                news = [member_side]  # the active signer, with their own hints
+            for about in news:
+                decision.send(member.conn_id, _quality_message(session, about))
+        return decision
+
     # -- dispatch
 
     def _dispatch(
@@ -414,6 +458,13 @@ class SignalingCore:
                 side, session = self._membership(conn, message.session_id)
                 self._require_matched(session)
                 session.fps[side].add(message.fps_received)
+                if self.config.media_leg is not None and session.mode == "video":
+                    # This page receives the other member's video: their stream's numbers.
+                    width, height = message.width, message.height
+                    resolution = (width, height) if width and height else None
+                    decision.legs.append(
+                        LegStats(session.session_id, side.other, message.fps_received, resolution)
+                    )
             case StaffHandover():
                 self._staff_handover(conn, message, now, decision)
             case LegOffer():
@@ -554,6 +605,10 @@ class SignalingCore:
         decision.send(party.conn_id, self._matched_message(session, party.side))
         for line in session.recent_chat:  # the page lost its chat with the reload
             decision.send(party.conn_id, _chat_message(session, line))
+        if session.quality_hints or session.active_signer is not None:  # and its hints
+            for about in _quality_visible(party.side):
+                if about is party.side or about in session.quality_hints:
+                    decision.send(party.conn_id, _quality_message(session, about))
         peer = self._peer(session, party.side)
         sid = session.session_id
         if peer is None or peer.conn_id is None:
@@ -1335,6 +1390,21 @@ def _chat_message(session: Session, line: ChatLine) -> ChatMessage:
         sender=line.sender.value,
         text=line.text,
         at=line.at,
+    )
+
+
+def _quality_visible(side: Side) -> tuple[Side, ...]:
+    """Whose video's hints a member sees: their own; the interpreter also the caller's."""
+    return (Side.CALLER, Side.INTERPRETER) if side is Side.INTERPRETER else (Side.CALLER,)
+
+
+def _quality_message(session: Session, side: Side) -> QualityUpdate:
+    signer = session.active_signer
+    return QualityUpdate(
+        session_id=session.session_id,
+        side=side.value,
+        hints=session.quality_hints.get(side, ()),  # codes checked by `quality_event`
+        active_signer=signer.value if signer is not None else None,
     )
 
 

@@ -67,7 +67,19 @@ class LegClose:
     side: Side
 
 
-LegEffect = LegOpen | LegCandidate | LegClose
+@dataclass(frozen=True, slots=True)
+class LegStats:
+    """How `side`'s video reaches the other member (from that member's page's `stats`): the
+    received frame rate and frame size, for the quality analyzer's `low_frame_rate` and
+    `low_resolution` hints. The leg's own copy is scaled down and says neither."""
+
+    session_id: str
+    side: Side
+    fps: float
+    resolution: tuple[int, int] | None  # width, height; None when the page did not say
+
+
+LegEffect = LegOpen | LegCandidate | LegClose | LegStats
 
 
 @dataclass(slots=True)

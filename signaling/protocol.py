@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
-from typing import Annotated, Any, Final, Literal, NoReturn
+from typing import Annotated, Any, Final, Literal, NoReturn, get_args
 
 import orjson
 from pydantic import (
@@ -244,12 +244,20 @@ class MediaReport(_ClientModel):
     state: Literal["connected", "disconnected", "failed"]
 
 
+# A received frame's width or height in pixels (`inbound-rtp` `frameWidth`/`frameHeight`).
+FrameSide = Annotated[int, Field(ge=0, le=8192)]
+
+
 class StatsReport(_ClientModel):
-    """Periodic receive frame rate, averaged per side into the session record."""
+    """Periodic receive frame rate, averaged per side into the session record; with quality
+    assistance on, also the size of the frames received (the other member's video as this page
+    sees it), for the `low_frame_rate` and `low_resolution` hints."""
 
     type: Literal["stats"]
     session_id: SessionId
     fps_received: Annotated[float, Field(ge=0, le=240, allow_inf_nan=False)]
+    width: FrameSide | None = None
+    height: FrameSide | None = None
 
 
 class LegOffer(_ClientModel):
@@ -422,6 +430,33 @@ class ServerLegIce(_ServerModel):
     type: Literal["leg_ice"] = "leg_ice"
     session_id: str
     candidate: IceCandidate | None
+
+
+# The quality hints (issue 5), in the order pages list them; `media.quality.hints.Hint` has the
+# same codes (a test checks), the pages translate them.
+HintCode = Literal[
+    "hands_cropped",
+    "low_light",
+    "too_far",
+    "too_close",
+    "blurry",
+    "low_frame_rate",
+    "low_resolution",
+]
+HINT_CODES: Final[tuple[str, ...]] = get_args(HintCode)
+SideName = Literal["caller", "interpreter"]
+
+
+class QualityUpdate(_ServerModel):
+    """Quality assistance (issue 5): the hints shown now for `side`'s video (empty: none), and
+    who is signing now (`active_signer`; None until someone has signed). A signer gets their own
+    hints; the interpreter also gets the caller's; both get the active signer with them."""
+
+    type: Literal["quality"] = "quality"
+    session_id: str
+    side: SideName
+    hints: tuple[HintCode, ...]
+    active_signer: SideName | None
 
 
 class PeerStatus(_ServerModel):
@@ -620,6 +655,7 @@ ServerMessage = (
     | Wallboard
     | LegAnswer
     | ServerLegIce
+    | QualityUpdate
     | ErrorMessage
 )
 SERVER_ADAPTER: Final[TypeAdapter[ServerMessage]] = TypeAdapter(

@@ -1,13 +1,14 @@
 """What the shell persists with a reservation when a session is handed over or ends.
 
-Only times, ids, reasons and averages: no SDP, no ICE candidate, no token, no free text.
+Only times, ids, reasons and averages: no SDP, no ICE candidate, no token, no free text. (The
+quality summary is numbers and hint codes too.)
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from signaling.states import Actor, EndReason, Presence, Side
 
@@ -79,6 +80,11 @@ class SessionRecord:
     transcript_consent: bool  # the caller agreed at the start to keep the chat transcript
     transcript: tuple[ChatLine, ...]  # empty unless `transcript_consent`
     transcript_truncated: bool  # more lines came than `transcript_max_lines` kept
+    # The quality analyzer's summary of the session (issue 5), as JSON: per side and per minute,
+    # hands visible and cropped, brightness, received frame rate, hints and signing time. The
+    # shell adds it when the session ends (`media.quality_sink.QualitySink.end_session`); None
+    # when quality assistance was off or saw no frame.
+    quality_summary: dict[str, Any] | None = None
 
     @property
     def abandoned(self) -> bool:

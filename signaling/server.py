@@ -38,6 +38,7 @@ import contextlib
 import logging
 import secrets
 from collections.abc import AsyncIterator, Callable, MutableMapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -53,11 +54,27 @@ from media.leg import (
     MediaLegs,
     quality_assistance_on,
 )
+from media.quality.analyzer import (
+    Analyzer,
+    AnalyzerConfig,
+    HintsChanged,
+    QualityEvent,
+    default_workers,
+)
+from media.quality_sink import QualitySink
 from scheduler.store import Sessions
 from signaling.bus import Bus, BusSubscription, InProcessBus, InProcessSubscription, SlowConsumer
 from signaling.config import CoreConfig
 from signaling.core import SignalingCore
-from signaling.decisions import Decision, Delivery, LegCandidate, LegClose, LegEffect, LegOpen
+from signaling.decisions import (
+    Decision,
+    Delivery,
+    LegCandidate,
+    LegClose,
+    LegEffect,
+    LegOpen,
+    LegStats,
+)
 from signaling.identities import Identity, StaffIdentity
 from signaling.protocol import (
     CloseCode,
@@ -73,6 +90,7 @@ from signaling.protocol import (
     encode,
     parse_client_message,
 )
+from signaling.records import SessionRecord
 from signaling.store import (
     RecordWriter,
     interpreter_identity,
@@ -146,6 +164,19 @@ def leg_limits(settings: Settings) -> LegLimits:
         answer_timeout=settings.media_leg_answer_timeout_seconds,
         max_sdp_chars=settings.ws_max_sdp_chars,
     )
+
+
+def quality_sink(settings: Settings) -> QualitySink | None:
+    """The quality analyzer behind the media legs, when quality assistance is on and the
+    `quality_analyzer` setting asks for one (not started yet: the hub starts it)."""
+    if media_leg_spec(settings) is None or settings.quality_analyzer == "off":
+        return None
+    config = AnalyzerConfig(
+        workers=settings.quality_workers or default_workers(),
+        detector=settings.quality_analyzer,
+        frames_are_copies=True,  # direct mode: each leg carries a scaled-down copy
+    )
+    return QualitySink(Analyzer(config))
 
 
 def rtc_ice_servers(servers: tuple[IceServer, ...]) -> list[RTCIceServer]:
@@ -236,9 +267,16 @@ class SignalingHub:
         bus: Bus | None = None,
         clock: Callable[[], datetime] = utcnow,
         sink: FrameSink | None = None,
+        quality: QualitySink | None = None,
     ) -> None:
         self.settings = settings
         self.core = core or SignalingCore(core_config(settings))
+        # The quality analyzer (issue 5), when on: it is the legs' sink unless a test gives one.
+        self.quality = quality
+        if quality is not None:
+            quality.listen(self._on_quality_event)
+            if sink is None:
+                sink = quality
         self.legs = MediaLegs(
             _HubLegEvents(self),
             sink=sink if sink is not None else CountingSink(),
@@ -263,6 +301,8 @@ class SignalingHub:
     def start(self, records: RecordWriter) -> None:
         self.records = records
         records.start()
+        if self.quality is not None:
+            self.quality.start()  # in the background: MediaPipe takes seconds to load
         self._ticker = asyncio.create_task(self._tick_loop(), name="signaling-tick")
 
     async def shutdown(self) -> None:
@@ -273,6 +313,8 @@ class SignalingHub:
         async with self._lock:
             await self._apply(self.core.shutdown(self.clock()))
         await self.legs.close_all()  # the core closed every leg; this waits for them (bounded)
+        if self.quality is not None:
+            await self.quality.close()  # every analyzer worker process ends
         for sock in list(self.sockets.values()):  # also sockets the core never heard of
             self._close(sock.conn_id, CloseCode.GOING_AWAY, "server shutting down")
         writers = [s.writer for s in self.sockets.values() if s.writer is not None]
@@ -448,6 +490,8 @@ class SignalingHub:
                 log.error("records emitted before the record writer started; dropped")
             else:
                 for record in decision.records:
+                    if self.quality is not None and isinstance(record, SessionRecord):
+                        record = self._with_quality(record)
                     self.records.put(record)
         if decision.legs:
             self._apply_legs(decision.legs)
@@ -455,11 +499,14 @@ class SignalingHub:
             self._close(close.conn_id, close.code, close.reason)
 
     def _apply_legs(self, effects: list[LegEffect]) -> None:
-        """Hand the core's media-leg effects to `MediaLegs`, in order (none of them waits)."""
-        legs = self.legs
+        """Hand the core's media-leg effects to `MediaLegs` (and the quality analyzer), in
+        order (none of them waits)."""
+        legs, quality = self.legs, self.quality
         for effect in effects:
             if isinstance(effect, LegOpen):
                 ref = LegRef(effect.leg_id, effect.session_id, effect.side.value, effect.conn_id)
+                if quality is not None:
+                    quality.open_session(effect.session_id)
                 legs.open(ref, effect.sdp)
             elif isinstance(effect, LegCandidate):
                 candidate = effect.candidate
@@ -468,6 +515,42 @@ class SignalingHub:
                 )
             elif isinstance(effect, LegClose):
                 legs.close(effect.leg_id)
+            elif isinstance(effect, LegStats) and quality is not None:
+                side = effect.side.value
+                quality.received(effect.session_id, side, effect.fps, effect.resolution)
+
+    # -- quality assistance
+
+    def _with_quality(self, record: SessionRecord) -> SessionRecord:
+        """The session ended: the analyzer forgets it, and its summary goes into the record."""
+        assert self.quality is not None
+        try:
+            summary = self.quality.end_session(record.session_id)
+        except Exception:  # the analyzer's bug must not lose the record
+            log.exception("quality: no summary for session %s", record.session_id)
+            return record
+        return record if summary is None else replace(record, quality_summary=summary)
+
+    def _on_quality_event(self, event: QualityEvent) -> None:
+        """The analyzer's hint and active-signer changes (on the loop, from its reader task):
+        the core decides who is told, under the lock, in a task of their own (in order: the
+        lock serves its waiters first come, first served)."""
+        if self.closing or self.quality is None:
+            return
+        if isinstance(event, HintsChanged):
+            side: str | None = event.side
+            hints: tuple[str, ...] = event.hints
+            active = self.quality.analyzer.active_signer(event.session_id)
+        else:
+            side, hints, active = None, (), event.side
+        self._spawn(self._quality_event(event.session_id, side, hints, active))
+
+    async def _quality_event(
+        self, session_id: str, side: str | None, hints: tuple[str, ...], active: str | None
+    ) -> None:
+        async with self._lock:
+            decision = self.core.quality_event(session_id, side, hints, active, self.clock())
+            await self._apply(decision)
 
     def _direct_ws(self, conn_id: str) -> web.WebSocketResponse | None:
         """The socket of this process to write one message to straight away, skipping the wake-up
@@ -578,6 +661,7 @@ async def _close_ws(ws: web.WebSocketResponse, code: int, reason: str, drain: bo
 HUB = web.AppKey("signaling_hub", SignalingHub)
 CORE = web.AppKey("signaling_core", SignalingCore)
 LEGS = web.AppKey("media_legs", MediaLegs)
+QUALITY = web.AppKey("quality_sink", QualitySink)
 BUS: web.AppKey[Bus] = web.AppKey("signaling_bus")
 SOCKETS: web.AppKey[dict[str, _Socket]] = web.AppKey("signaling_sockets")
 
@@ -645,10 +729,12 @@ async def seed_core(core: SignalingCore, sessions: Sessions, now: datetime) -> N
 
 def setup_signaling(app: web.Application) -> None:
     """Register `GET /ws` and the hub's lifecycle (timers, record writer, shutdown)."""
-    hub = SignalingHub(app[SETTINGS])
+    hub = SignalingHub(app[SETTINGS], quality=quality_sink(app[SETTINGS]))
     app[HUB] = hub
     app[CORE] = hub.core
     app[LEGS] = hub.legs
+    if hub.quality is not None:
+        app[QUALITY] = hub.quality
     app[BUS] = hub.bus
     app[SOCKETS] = hub.sockets
 

@@ -68,6 +68,9 @@ class Session:
     recent_chat: deque[ChatLine] = field(default_factory=deque)  # replayed to a resumed page
     transcript: list[ChatLine] = field(default_factory=list)  # kept only with consent
     transcript_truncated: bool = False
+    # -- quality assistance (issue 5): what the analyzer last said, to tell a page that returns
+    quality_hints: dict[Side, tuple[str, ...]] = field(default_factory=dict)
+    active_signer: Side | None = None
 
     reserved: bool = field(init=False)  # kind == "reserved", read on every event
     queued_view: QueuedCaller | None = None  # the router's view, rebuilt when `tried` changes

@@ -33,6 +33,11 @@ class Side(StrEnum):
     CALLER = "caller"
     INTERPRETER = "interpreter"
 
+    @property
+    def other(self) -> Side:
+        """The other member of a two-party session."""
+        return Side.INTERPRETER if self is Side.CALLER else Side.CALLER
+
 
 class EndReason(StrEnum):
     HANGUP = "hangup"

@@ -151,6 +151,7 @@ async def _save_session(session: AsyncSession, record: SessionRecord, now: datet
         offers_missed=record.offers_missed,
         transcript_consent=record.transcript_consent,
         transcript_truncated=record.transcript_consent and record.transcript_truncated,
+        quality_summary=record.quality_summary,
     )
     session.add(row)
     # The core keeps no transcript without consent; this guard makes sure none is ever stored.

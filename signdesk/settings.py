@@ -111,6 +111,12 @@ class Settings(BaseSettings):
     media_leg_sample_fps: float = Field(default=5.0, gt=0, le=30)
     media_leg_max_legs: int = Field(default=64, ge=1, le=2000)  # legs one process holds
     media_leg_answer_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    # What analyses the legs' frames when quality assistance is on: `mediapipe` (the quality
+    # module's analyzer, hints and the summary in the record), `null` (the same analyzer with a
+    # detector that finds nothing: plumbing tests), or `off` (the legs only count frames).
+    quality_analyzer: Literal["mediapipe", "null", "off"] = "mediapipe"
+    # Analyzer worker processes; 0: all cores but one.
+    quality_workers: int = Field(default=0, ge=0, le=64)
 
     @field_validator("timezone")
     @classmethod

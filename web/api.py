@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from aiohttp import web
 from icalendar import Calendar, Event
@@ -47,6 +47,7 @@ from web.schemas import (
     AvailabilityOut,
     AvailabilityQuery,
     CallConfigOut,
+    CallQualityOut,
     CallRecordOut,
     CallTicketOut,
     CatalogEntryOut,
@@ -55,6 +56,7 @@ from web.schemas import (
     Deleted,
     ExceptionCreate,
     ExceptionOut,
+    HintTimeOut,
     IceServerOut,
     InterpreterCreate,
     InterpreterDayQuery,
@@ -81,6 +83,7 @@ from web.schemas import (
     ScheduleOut,
     ShiftCreate,
     ShiftOut,
+    SideQualityOut,
     SlotOut,
     StaffCallsOut,
     StaffReservationCreate,
@@ -303,7 +306,35 @@ def _call_record(c: store.CallSummary, settings: Settings) -> CallRecordOut:
         handed_over=c.handed_over,
         survey_answered=c.survey_stars is not None,
         survey_stars=c.survey_stars,
+        quality=_call_quality(c.quality_summary),
     )
+
+
+def _call_quality(summary: dict[str, Any] | None) -> CallQualityOut | None:
+    """The totals of a stored quality summary (the per-minute rows stay in the database). A
+    summary that does not have the expected shape is left out rather than failing the list."""
+    if not summary:
+        return None
+    try:
+        sides = {
+            name: SideQualityOut(
+                frames=side["total"]["frames"],
+                hands_visible_share=side["total"]["hands_visible_share"],
+                cropped_share=side["total"]["cropped_share"],
+                mean_brightness=side["total"]["mean_brightness"],
+                mean_received_fps=side["total"]["mean_received_fps"],
+                signing_seconds=side["total"]["signing_seconds"],
+                hints={
+                    code: HintTimeOut(raised=hint["raised"], seconds=hint["seconds"])
+                    for code, hint in side["total"]["hints"].items()
+                },
+            )
+            for name, side in summary["sides"].items()
+        }
+        return CallQualityOut(duration_seconds=summary["duration_seconds"], sides=sides)
+    except (KeyError, TypeError, AttributeError, ValidationError):
+        log.warning("a stored quality summary has an unexpected shape; not shown")
+        return None
 
 
 def _interpreter(r: store.InterpreterRecord) -> InterpreterOut:

@@ -842,6 +842,39 @@ KO: Final[Mapping[str, str]] = {
     "quality.unavailable": (
         "영상 품질 도우미: 이번 통화에서는 쓸 수 없음 (통화는 그대로 이어집니다)"
     ),
+    # --- quality hints (issue 5) ---
+    "quality.my_hints": "내 영상 안내",
+    "quality.peer_hints": "상대방 영상",
+    "quality.hint.hands_cropped": "손이 화면 밖으로 나갑니다. 두 손이 다 보이게 해 주세요",
+    "quality.hint.low_light": "화면이 어둡습니다. 앞쪽을 더 밝게 해 주세요",
+    "quality.hint.too_far": "너무 멉니다. 카메라에 조금 더 가까이 오세요",
+    "quality.hint.too_close": "너무 가깝습니다. 조금 뒤로 물러나 주세요",
+    "quality.hint.blurry": "화면이 흐립니다. 카메라 렌즈와 초점을 확인해 주세요",
+    "quality.hint.low_frame_rate": (
+        "영상이 끊깁니다 (초당 20장 미만). 다른 프로그램을 닫거나 네트워크를 확인해 주세요"
+    ),
+    "quality.hint.low_resolution": "화질이 낮습니다. 카메라 설정이나 네트워크를 확인해 주세요",
+    "quality.short.hands_cropped": "손 잘림",
+    "quality.short.low_light": "어두움",
+    "quality.short.too_far": "너무 멂",
+    "quality.short.too_close": "너무 가까움",
+    "quality.short.blurry": "흐림",
+    "quality.short.low_frame_rate": "끊김",
+    "quality.short.low_resolution": "낮은 화질",
+    "quality.signing": "수어 중",
+    "quality.pinned": "고정됨",
+    "quality.pin_remote": "상대방 화면 크게 고정",
+    "quality.pin_self": "내 화면 크게 고정",
+    "staff.quality_caller": "영상 품질 (이용자)",
+    "staff.quality_interpreter": "영상 품질 (통역사)",
+    "staff.quality_line": (
+        "손 보임 {hands} · 손 잘림 {cropped} · 밝기 {brightness} · 받은 화면 {fps} · 수어 {signing}"
+    ),
+    "staff.quality_fps": "초당 {fps}장",
+    "staff.quality_seconds": "{s}초",
+    "staff.quality_unknown": "알 수 없음",
+    "staff.quality_hints": "안내: {list}",
+    "staff.quality_no_hints": "안내 없음",
 }
 
 EN: Final[Mapping[str, str]] = {
@@ -1715,6 +1748,40 @@ EN: Final[Mapping[str, str]] = {
     "quality.on": "Quality assistance: on",
     "quality.off": "Quality assistance: off",
     "quality.unavailable": "Quality assistance: not available for this call (the call goes on)",
+    # --- quality hints (issue 5) ---
+    "quality.my_hints": "About your video",
+    "quality.peer_hints": "Their video",
+    "quality.hint.hands_cropped": "Your hands leave the picture. Keep both hands in view",
+    "quality.hint.low_light": "Too dark. Add light in front of you",
+    "quality.hint.too_far": "Too far away. Move closer to the camera",
+    "quality.hint.too_close": "Too close. Move back a little",
+    "quality.hint.blurry": "Blurry. Check the camera lens and focus",
+    "quality.hint.low_frame_rate": (
+        "Your video stutters (under 20 frames a second). Close other programs or check the network"
+    ),
+    "quality.hint.low_resolution": "Low picture quality. Check the camera settings or network",
+    "quality.short.hands_cropped": "Hands cut off",
+    "quality.short.low_light": "Dark",
+    "quality.short.too_far": "Too far",
+    "quality.short.too_close": "Too close",
+    "quality.short.blurry": "Blurry",
+    "quality.short.low_frame_rate": "Stutters",
+    "quality.short.low_resolution": "Low quality",
+    "quality.signing": "Signing now",
+    "quality.pinned": "Pinned",
+    "quality.pin_remote": "Pin their video large",
+    "quality.pin_self": "Pin my video large",
+    "staff.quality_caller": "Video quality (caller)",
+    "staff.quality_interpreter": "Video quality (interpreter)",
+    "staff.quality_line": (
+        "hands visible {hands} · hands cut off {cropped} · brightness {brightness} · "
+        "received {fps} · signing {signing}"
+    ),
+    "staff.quality_fps": "{fps} frames/s",
+    "staff.quality_seconds": "{s} s",
+    "staff.quality_unknown": "unknown",
+    "staff.quality_hints": "hints: {list}",
+    "staff.quality_no_hints": "no hints",
 }
 
 STRINGS: Final[Mapping[str, Mapping[str, str]]] = {"ko": KO, "en": EN}

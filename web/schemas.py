@@ -353,6 +353,30 @@ class CitizenCancelled(Out):
     status: ReservationStatus
 
 
+class HintTimeOut(Out):
+    raised: int  # times the hint appeared
+    seconds: float  # how long it was shown in all
+
+
+class SideQualityOut(Out):
+    """One side's video over the whole session, as the quality analyzer saw it."""
+
+    frames: int  # frames analysed
+    hands_visible_share: float | None  # share of them with a hand found (0-1)
+    cropped_share: float | None  # share with a hand at or across the frame edge (0-1)
+    mean_brightness: float | None  # mean luma, 0-255
+    mean_received_fps: float | None  # the call's frame rate as the other member received it
+    signing_seconds: float
+    hints: dict[str, HintTimeOut]  # by hint code; only hints that were shown
+
+
+class CallQualityOut(Out):
+    """The session's quality summary (issue 5), totals per side (`caller`, `interpreter`)."""
+
+    duration_seconds: float
+    sides: dict[str, SideQualityOut]
+
+
 class CallRecordOut(Out):
     """The latest call session of a reservation: times, wait and duration in seconds, who ended
     it and why, and the mean frame rate each side received. Never SDP, candidates or tokens."""
@@ -372,6 +396,7 @@ class CallRecordOut(Out):
     handed_over: bool
     survey_answered: bool  # the caller answered the satisfaction survey
     survey_stars: int | None  # their stars, 1-5 (None: not answered)
+    quality: CallQualityOut | None = None  # quality assistance's summary; None when it was off
 
 
 class ReservationItem(ReservationView):

@@ -83,6 +83,9 @@ class AnalyzerConfig:
     max_restarts: int = 10
     nice: int = 10
     delay_ms: float = 0.0  # extra time per frame in the worker (overload tests)
+    # The frames are scaled-down copies (the media leg in direct mode): their size says nothing
+    # about the call's resolution, so `low_resolution` needs the received size from the pages.
+    frames_are_copies: bool = False
     thresholds: Thresholds = field(default_factory=Thresholds)
     hysteresis: HysteresisRules = field(default_factory=HysteresisRules)
     activity: ActivityRules = field(default_factory=ActivityRules)
@@ -212,7 +215,8 @@ class Analyzer:
         self.config = config or AnalyzerConfig()
         self.status = QualityStatus(False, "not started")
         self.stats = AnalyzerStats(rate=self.config.sampling.target_rate)
-        self._on_event = on_event
+        # Who hears of hint and active-signer changes (the signaling shell sets it after start).
+        self.on_event = on_event
         self._clock = clock
         self._sessions: dict[str, _Session] = {}
         self._waiting: dict[tuple[str, str], _Pending] = {}  # insertion order = arrival order
@@ -593,7 +597,9 @@ class Analyzer:
         at, metrics = job.pending.at, analysis.metrics
         if analysis.face_detected:
             state.face, state.face_at = metrics.face, at
-        stream = StreamInfo(job.pending.fps, job.pending.resolution)
+        stream = StreamInfo(
+            job.pending.fps, job.pending.resolution, frame_is_copy=self.config.frames_are_copies
+        )
         conditions = evaluate_frame(metrics, stream, self.config.thresholds)
         before_hints, before_active = state.engine.active, session.signer.active
         hints = state.engine.update(at, conditions)
@@ -615,10 +621,10 @@ class Analyzer:
             self._emit(ActiveSignerChanged(session_id, active))
 
     def _emit(self, event: QualityEvent) -> None:
-        if self._on_event is None:
+        if self.on_event is None:
             return
         try:
-            self._on_event(event)
+            self.on_event(event)
         except Exception:
             logger.exception("quality event listener failed")
 

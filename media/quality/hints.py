@@ -56,6 +56,9 @@ class StreamInfo:
 
     received_fps: float | None = None
     resolution: tuple[int, int] | None = None  # width, height
+    # The analysed frame is a scaled-down copy (direct mode's media leg): without `resolution`
+    # nothing is known about the call's resolution, and `low_resolution` is not raised.
+    frame_is_copy: bool = False
 
 
 def evaluate_frame(
@@ -84,6 +87,8 @@ def evaluate_frame(
         out.add(Hint.LOW_FRAME_RATE)
     width, height = stream.resolution if stream and stream.resolution else (0, 0)
     if not width or not height:
+        if stream is not None and stream.frame_is_copy:
+            return frozenset(out)
         width, height = metrics.width, metrics.height
     # A portrait stream (240x320) is as good as a landscape one: compare short and long sides.
     if min(width, height) < min(t.min_width, t.min_height) or max(width, height) < max(

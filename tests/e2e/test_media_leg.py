@@ -82,7 +82,7 @@ def leg_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def leg_server(
     sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[LiveServer]:
-    """Quality assistance on (the analyzer is the counting stand-in), any hour bookable."""
+    """Quality assistance on with the counting stand-in for the analyzer, any hour bookable."""
     with running_server(
         sqlite_template,
         tmp_path_factory.mktemp("e2e-leg"),
@@ -96,6 +96,7 @@ def leg_server(
         weekend_close=all_day(0)[1],
         call_join_early_minutes=45,
         quality_assistance="on",
+        quality_analyzer="off",  # the legs alone: frames go to the counting sink
     ) as server:
         yield server
 
@@ -251,6 +252,7 @@ def one_leg_server(
         weekend_close=all_day(0)[1],
         call_join_early_minutes=45,
         quality_assistance="on",
+        quality_analyzer="off",  # the legs alone: frames go to the counting sink
         media_leg_max_legs=1,
     ) as server:
         yield server

@@ -77,6 +77,11 @@ def test_frame_rate_and_resolution_come_from_the_stream() -> None:
     assert evaluate_frame(small_copy, StreamInfo(30.0, (640, 480))) == frozenset()
     assert evaluate_frame(metrics(), StreamInfo(30.0, (320, 180))) == {Hint.LOW_RESOLUTION}
     assert evaluate_frame(metrics(width=240, height=320)) == frozenset()  # portrait is fine
+    # A scaled-down copy with no received size from the pages says nothing about resolution.
+    copy = StreamInfo(30.0, None, frame_is_copy=True)
+    assert evaluate_frame(metrics(width=320, height=180), copy) == frozenset()
+    sized = StreamInfo(30.0, (320, 180), frame_is_copy=True)
+    assert evaluate_frame(metrics(width=320, height=180), sized) == {Hint.LOW_RESOLUTION}
 
 
 def test_nobody_found_in_a_good_frame_means_too_far() -> None:

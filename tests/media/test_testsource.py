@@ -10,6 +10,7 @@ from PIL import Image
 
 from media.testsource import (
     make_hand_video,
+    make_light_cycle_video,
     read_counter,
     stamp_counter,
     write_y4m,
@@ -55,3 +56,19 @@ def test_clip_from_real_photos(hands_dir: Path, tmp_path: Path) -> None:
     data = out.read_bytes()
     assert data.startswith(b"YUV4MPEG2 W320 H240 F30:1")
     assert data.count(b"FRAME\n") == 30
+
+
+def test_the_light_cycle_clip_starts_lit_then_goes_dark(hands_dir: Path, tmp_path: Path) -> None:
+    photos = sorted(hands_dir.glob("call_1d65*.jpg"))
+    out = make_light_cycle_video(
+        photos, tmp_path / "light.y4m", width=64, height=48, fps=10, lit_seconds=1, dark_seconds=1
+    )
+    data = out.read_bytes()
+    header, _, body = data.partition(b"\n")
+    assert header == b"YUV4MPEG2 W64 H48 F10:1 Ip A1:1 C420jpeg"
+    frame_bytes = 64 * 48 * 3 // 2
+    chunks = body.split(b"FRAME\n")[1:]
+    assert len(chunks) == 20 and all(len(c) == frame_bytes for c in chunks)
+    luma = [sum(c[: 64 * 48]) / (64 * 48) for c in chunks]
+    lit, dark = luma[:10], luma[10:]
+    assert min(lit) > 2.5 * max(dark), (lit, dark)

@@ -132,7 +132,9 @@ async def test_a_hung_up_call_is_recorded_and_completes_the_booking(
         "handed_over",
         "survey_answered",
         "survey_stars",
+        "quality",
     }
+    assert call["quality"] is None  # quality assistance was off
     assert (call["survey_answered"], call["survey_stars"]) == (False, None)
     assert (call["ended_by"], call["end_reason"]) == ("caller", "hangup")
     assert call["caller_fps_avg"] == pytest.approx(25.0)

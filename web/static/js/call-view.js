@@ -3,6 +3,7 @@
 // frame rate, and hang-up with a confirm step. Nothing here relies on sound.
 import { confirmInline, focusOn } from "./dom.js";
 import { t } from "./i18n.js";
+import { knownHints, renderHints } from "./quality-hints.js";
 
 // Received frame rate below POOR_FPS for POOR_AFTER polls in a row shows "poor connection";
 // it clears again at GOOD_FPS (the gap keeps the label from flickering).
@@ -67,15 +68,79 @@ const STATE_OF = {
   failed: "reconnecting",
 };
 
-export function createCallView({ onHangup }) {
+/**
+ * `side` is this page's member in the call: "caller" or "interpreter". It decides which of the
+ * server's `quality` messages are about our own video (hints in full) and which about the other
+ * member's (the interpreter sees the caller's as small indicators).
+ */
+export function createCallView({ onHangup, side = "caller" }) {
   const $ = (id) => document.getElementById(id);
   const root = $("call-view");
   const remote = $("remote-video");
   const self = $("self-video");
   const hangup = $("hangup");
+  const peerSide = side === "caller" ? "interpreter" : "caller";
   let state = "connecting";
   let low = 0;
   let asking = false;
+  // Quality assistance: the latest hints per side, who signs now, and this page's pin.
+  let hints = { caller: [], interpreter: [] };
+  let activeSigner = null;
+  let pinned = null; // null, side (our own video) or peerSide
+  let qualityOn = false;
+
+  /** The spotlight (outline and label) on the active signer, or on the pinned video, which also
+   * takes the large place. The pin is this page's own choice; the server is not told. */
+  function renderSpotlight() {
+    const lit = pinned || activeSigner;
+    for (const [who, tileId, labelId, pinId] of [
+      [peerSide, "remote-tile", "remote-tile-label", "pin-remote"],
+      [side, "self-tile", "self-tile-label", "pin-self"],
+    ]) {
+      const tile = $(tileId);
+      const label = $(labelId);
+      const pin = $(pinId);
+      if (!tile || !label) continue;
+      tile.dataset.spotlight = String(qualityOn && lit === who);
+      const kind = !qualityOn ? "" : pinned === who ? "pinned" : !pinned && activeSigner === who ? "signing" : "";
+      label.dataset.kind = kind;
+      label.textContent = kind ? t(`quality.${kind}`) : "";
+      label.hidden = !kind;
+      if (pin) {
+        pin.hidden = !qualityOn;
+        pin.setAttribute("aria-pressed", String(pinned === who));
+      }
+    }
+    const stage = $("call-stage");
+    if (stage) stage.dataset.large = qualityOn && pinned === side ? "self" : "remote";
+  }
+
+  function renderQuality() {
+    renderHints($("my-hints"), qualityOn ? hints[side] : [], { title: t("quality.my_hints") });
+    // Only the interpreter is told the caller's hints; the caller's page never shows these.
+    const peer = qualityOn && side === "interpreter" ? hints[peerSide] : [];
+    renderHints($("peer-hints"), peer, { title: t("quality.peer_hints"), short: true });
+    renderSpotlight();
+  }
+
+  function resetQuality() {
+    hints = { caller: [], interpreter: [] };
+    activeSigner = null;
+    pinned = null;
+    renderQuality();
+  }
+
+  for (const [pinId, who] of [
+    ["pin-remote", () => peerSide],
+    ["pin-self", () => side],
+  ]) {
+    const button = $(pinId);
+    if (!button) continue;
+    button.addEventListener("click", () => {
+      pinned = pinned === who() ? null : who();
+      renderSpotlight();
+    });
+  }
 
   function render(detailKey, params = {}) {
     const box = $("call-state");
@@ -121,6 +186,7 @@ export function createCallView({ onHangup }) {
       self.srcObject = stream || null;
       $("call-fps").textContent = t("video.fps_none");
       low = 0;
+      resetQuality();
       setState(resuming ? "reconnecting" : "connecting");
       focusOn($("call-view-heading"));
     },
@@ -187,9 +253,27 @@ export function createCallView({ onHangup }) {
       node.hidden = !value;
       node.dataset.state = value || "";
       node.textContent = value ? t(`quality.${value}`) : "";
+      qualityOn = value === "on";
+      if (!qualityOn) {
+        // Off or failed: hints would only grow stale, and nobody is spotlighted any more.
+        hints = { caller: [], interpreter: [] };
+        activeSigner = null;
+        pinned = null;
+      }
+      renderQuality();
+    },
+
+    /** A `quality` message: the hints on one side's video now, and who signs now. */
+    qualityUpdate(message) {
+      if (!message || !(message.side in hints)) return;
+      hints = { ...hints, [message.side]: knownHints(message.hints) };
+      activeSigner = message.active_signer === "caller" || message.active_signer === "interpreter" ? message.active_signer : null;
+      renderQuality();
     },
 
     hide() {
+      qualityOn = false;
+      resetQuality();
       root.hidden = true;
       document.body.classList.remove("in-call");
       remote.srcObject = null;

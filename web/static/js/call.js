@@ -208,6 +208,9 @@ function onMessage(message) {
     case "leg_ice":
       if (leg) leg.handle(message);
       break;
+    case "quality": // the analyzer's hints on our video, and who signs now
+      if (session && message.session_id === session.id) callView.qualityUpdate(message);
+      break;
     case "peer_status":
       if (!peer || message.session_id !== session.id) break;
       if (message.status === "disconnected") callView.peerAway(resumeWindow);
@@ -383,7 +386,7 @@ async function loadBooking() {
 
 async function main() {
   keepHashOnLanguageSwitch();
-  callView = createCallView({ onHangup: () => hangUp("normal") });
+  callView = createCallView({ onHangup: () => hangUp("normal"), side: "caller" });
   chat = createChat($("chat"), {
     send: (m) => Boolean(signaling && signaling.send(m)),
     side: "caller",

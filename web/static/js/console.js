@@ -434,6 +434,9 @@ function onMessage(message) {
     case "leg_ice":
       if (leg) leg.handle(message);
       break;
+    case "quality": // the analyzer's hints on our video and the caller's, and who signs now
+      if (session && message.session_id === session.id) callView.qualityUpdate(message);
+      break;
     case "peer_status":
       if (!session || message.session_id !== session.id) break;
       if (message.status === "disconnected") callView.peerAway(resumeWindow);
@@ -565,7 +568,7 @@ function hangUp(reason = "normal") {
 }
 
 async function main() {
-  callView = createCallView({ onHangup: () => hangUp("normal") });
+  callView = createCallView({ onHangup: () => hangUp("normal"), side: "interpreter" });
   chat = createChat($("chat"), {
     send: (m) => Boolean(signaling && signaling.send(m)),
     side: "interpreter",

@@ -413,6 +413,9 @@ function onMessage(message) {
     case "leg_ice":
       if (leg) leg.handle(message);
       break;
+    case "quality": // the analyzer's hints on our video, and who signs now
+      if (message.session_id === sessionId) callView.qualityUpdate(message);
+      break;
     case "peer_status":
       if (message.session_id !== sessionId) break;
       if (message.status === "disconnected") {
@@ -633,7 +636,7 @@ async function enterQueue({ resuming = false } = {}) {
 // --- start -------------------------------------------------------------------------------------
 
 async function main() {
-  callView = createCallView({ onHangup: () => hangUp("normal") });
+  callView = createCallView({ onHangup: () => hangUp("normal"), side: "caller" });
   chat = createChat($("chat"), {
     send: (m) => Boolean(signaling && signaling.send(m)),
     side: "caller",

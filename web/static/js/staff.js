@@ -56,6 +56,23 @@ function reservationRange() {
   return { from: day, to: day, week: false };
 }
 
+/** One side's quality summary of the latest call (issue 5) in one line; "" when there is none. */
+function qualityLine(side) {
+  if (!side || !side.frames) return "";
+  const unknown = t("staff.quality_unknown");
+  const share = (value) => (value === null || value === undefined ? unknown : `${Math.round(value * 100)}%`);
+  const seconds = (value) => t("staff.quality_seconds", { s: Math.round(value || 0) });
+  const line = t("staff.quality_line", {
+    hands: share(side.hands_visible_share),
+    cropped: share(side.cropped_share),
+    brightness: side.mean_brightness === null ? unknown : Math.round(side.mean_brightness),
+    fps: side.mean_received_fps === null ? unknown : t("staff.quality_fps", { fps: Math.round(side.mean_received_fps) }),
+    signing: seconds(side.signing_seconds),
+  });
+  const hints = Object.entries(side.hints || {}).map(([code, hint]) => `${t(`quality.short.${code}`)} ${seconds(hint.seconds)}`);
+  return `${line} · ${hints.length ? t("staff.quality_hints", { list: hints.join(", ") }) : t("staff.quality_no_hints")}`;
+}
+
 function reservationCard(item, week) {
   const actions = el("div", { class: "button-row" });
   if (item.status === "booked") {
@@ -87,6 +104,7 @@ function reservationCard(item, week) {
     }
   }
   const when = week ? formatRange(item.start, item.end) : `${formatTime(item.start)}–${formatTime(item.end)}`;
+  const quality = item.call && item.call.quality ? item.call.quality.sides : {};
   const facts = [
     [t("detail.name"), item.name],
     [t("detail.language"), nameFor(catalog.languages, item.language)],
@@ -95,6 +113,8 @@ function reservationCard(item, week) {
     [t("staff.channel"), t(`channel.${item.channel}`)],
     [t("detail.contact"), item.contact],
     [t("detail.note"), item.note],
+    [t("staff.quality_caller"), qualityLine(quality.caller)],
+    [t("staff.quality_interpreter"), qualityLine(quality.interpreter)],
   ].filter(([, value]) => value);
   return el(
     "li",

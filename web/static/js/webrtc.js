@@ -50,6 +50,7 @@ export class PeerCall {
     this.reported = ""; // the last `media` state sent for this connection
     this.last = null; // {framesDecoded, at} from the previous stats poll
     this.samples = []; // fps samples since the last report
+    this.size = null; // {width, height} of the latest received frame, for the report
     this.statsTimer = setInterval(() => this.#poll(), STATS_EVERY_MS);
     this.reportTimer = setInterval(() => this.#report(), REPORT_EVERY_MS);
   }
@@ -134,6 +135,7 @@ export class PeerCall {
     this.pendingIce = [];
     this.reported = "";
     this.last = null;
+    this.size = null;
     const pc = new RTCPeerConnection({ iceServers: this.iceServers || [] });
     this.pc = pc;
     pc.addEventListener("icecandidate", (event) => {
@@ -228,14 +230,22 @@ export class PeerCall {
       fps = Math.max(0, Math.min(240, fps));
       if (pc.connectionState === "connected") this.samples.push(fps);
     }
-    this.onStats({ fps, width: inbound.frameWidth || 0, height: inbound.frameHeight || 0 });
+    const width = inbound.frameWidth || 0;
+    const height = inbound.frameHeight || 0;
+    if (width && height && pc.connectionState === "connected") this.size = { width, height };
+    this.onStats({ fps, width, height });
   }
 
+  /** The mean received frame rate since the last report, and the latest frame size: the
+   * server's record keeps the rate, and quality assistance hints on both (low_frame_rate,
+   * low_resolution) for the other member, whose video this is. */
   #report() {
     if (!this.samples.length) return;
     const mean = this.samples.reduce((a, b) => a + b, 0) / this.samples.length;
     this.samples = [];
-    this.send({ type: "stats", session_id: this.sessionId, fps_received: Math.round(mean * 10) / 10 });
+    const message = { type: "stats", session_id: this.sessionId, fps_received: Math.round(mean * 10) / 10 };
+    if (this.size) Object.assign(message, { width: Math.min(this.size.width, 8192), height: Math.min(this.size.height, 8192) });
+    this.send(message);
   }
 }
 
