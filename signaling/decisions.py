@@ -89,6 +89,14 @@ class Decision:
     closes: list[Close] = field(default_factory=list)
     legs: list[LegEffect] = field(default_factory=list)  # media legs (issue 5), in order
 
+    @property
+    def only_delivery(self) -> Delivery | None:
+        """The one delivery, when delivering it is all this decision asks (every relayed frame):
+        the shell's fast path. One place to extend when a decision gains another kind of effect."""
+        if len(self.deliveries) != 1 or self.records or self.closes or self.legs:
+            return None
+        return self.deliveries[0]
+
     def send(self, conn_id: str, message: ServerMessage | Relayed) -> None:
         self.deliveries.append(Delivery(conn_id, message))
 

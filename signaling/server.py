@@ -398,15 +398,9 @@ class SignalingHub:
         await lock.acquire()
         try:
             decision = self.core.handle(sock.conn_id, message, self.clock())
-            deliveries = decision.deliveries
-            if (
-                len(deliveries) == 1
-                and not decision.records
-                and not decision.closes
-                and not decision.legs
-            ):
+            delivery = decision.only_delivery
+            if delivery is not None:
                 # Every relayed `offer`/`answer`/`ice`: `_apply`'s direct path, inlined.
-                delivery = deliveries[0]
                 relayed = delivery.message
                 if type(relayed) is Relayed:
                     ws = self._direct_ws(delivery.conn_id)
@@ -448,15 +442,9 @@ class SignalingHub:
             await self._deliver(self.core.tell_queue(self.clock()))
 
     async def _deliver(self, decision: Decision) -> None:
-        deliveries = decision.deliveries
-        if (
-            len(deliveries) == 1
-            and not decision.records
-            and not decision.closes
-            and not decision.legs
-        ):
+        delivery = decision.only_delivery
+        if delivery is not None:
             # The shape of every relayed `offer`/`answer`/`ice` (and of most refusals).
-            delivery = deliveries[0]
             message = delivery.message
             if type(message) is Relayed:  # every forwarded frame: encoded by the core already
                 text = message.text
@@ -477,7 +465,7 @@ class SignalingHub:
             return
         encoded: dict[int, str] = {}  # one message to many sockets is encoded once
         debug = log.isEnabledFor(logging.DEBUG)
-        for delivery in deliveries:
+        for delivery in decision.deliveries:
             message = delivery.message
             payload = encoded.get(id(message))
             if payload is None:

@@ -11,7 +11,7 @@ import { el, focusOn, replaceChildren } from "./dom.js";
 import { nameFor, pageData, t } from "./i18n.js";
 import { SignalingClient, wsUrl } from "./signaling-client.js";
 import { dayLongLabel, formatTime, today } from "./time.js";
-import { MediaLeg, PeerCall } from "./webrtc.js";
+import { PeerCall, iceServersOf, openMediaLeg } from "./webrtc.js";
 
 const $ = (id) => document.getElementById(id);
 const REFRESH_MS = 60_000;
@@ -501,7 +501,7 @@ function onMatched(message) {
   peer = new PeerCall({
     sessionId: message.session_id,
     role: message.role_in_session,
-    iceServers: message.ice_servers && message.ice_servers.length ? message.ice_servers : config.ice_servers,
+    iceServers: iceServersOf(message, config.ice_servers),
     stream: camera.stream,
     send: (m) => signaling.send(m),
     onRemoteStream: (stream) => callView.setRemote(stream),
@@ -519,17 +519,12 @@ function onMatched(message) {
 /** Quality assistance: open the media leg when `matched` asks for it, and say on or off. */
 function startLeg(message) {
   closeLeg();
-  callView.quality(message.media_leg ? "on" : "off");
-  if (!message.media_leg) return;
-  leg = new MediaLeg({
-    sessionId: message.session_id,
-    spec: message.media_leg,
-    iceServers: message.ice_servers && message.ice_servers.length ? message.ice_servers : config.ice_servers,
+  leg = openMediaLeg(null, message, {
     stream: camera.stream,
+    iceServers: iceServersOf(message, config.ice_servers),
     send: (m) => signaling.send(m),
-    onState: (state) => callView.quality(state === "on" ? "on" : "unavailable"),
+    callView,
   });
-  leg.start();
 }
 
 function closeLeg() {

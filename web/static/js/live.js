@@ -19,7 +19,7 @@ import { nameFor, nameOf, pageData, t } from "./i18n.js";
 import { FinalError, SignalingClient, wsUrl } from "./signaling-client.js";
 import { createSurvey } from "./survey.js";
 import { formatDate, formatTime } from "./time.js";
-import { MediaLeg, PeerCall } from "./webrtc.js";
+import { PeerCall, iceServersOf, openMediaLeg } from "./webrtc.js";
 
 const $ = (id) => document.getElementById(id);
 const STORE_KEY = "signdesk.live"; // {contact, sessionId, matched, stage}: this tab only
@@ -492,7 +492,7 @@ function onMatched(message) {
   peer = new PeerCall({
     sessionId: message.session_id,
     role: message.role_in_session,
-    iceServers: message.ice_servers && message.ice_servers.length ? message.ice_servers : config.ice_servers,
+    iceServers: iceServersOf(message, config.ice_servers),
     stream: camera && camera.stream,
     send: (m) => signaling.send(m),
     onRemoteStream: (stream) => callView.setRemote(stream),
@@ -512,19 +512,12 @@ function onMatched(message) {
 
 /** Quality assistance: open the media leg when `matched` asks for it, and say on or off. */
 function startLeg(message) {
-  if (leg) leg.close();
-  leg = null;
-  callView.quality(message.media_leg ? "on" : "off");
-  if (!message.media_leg) return;
-  leg = new MediaLeg({
-    sessionId: message.session_id,
-    spec: message.media_leg,
-    iceServers: message.ice_servers && message.ice_servers.length ? message.ice_servers : config.ice_servers,
+  leg = openMediaLeg(leg, message, {
     stream: camera && camera.stream,
+    iceServers: iceServersOf(message, config.ice_servers),
     send: (m) => signaling.send(m),
-    onState: (state) => callView.quality(state === "on" ? "on" : "unavailable"),
+    callView,
   });
-  leg.start();
 }
 
 function onError(message) {

@@ -407,3 +407,29 @@ export class MediaLeg {
     }
   }
 }
+
+/** The ICE servers `matched` names, or else the page's configured ones. */
+export function iceServersOf(message, configured) {
+  return message.ice_servers && message.ice_servers.length ? message.ice_servers : configured;
+}
+
+/**
+ * Quality assistance, the same on every call page: close the page's previous leg, open a new
+ * one when `matched` asks for it, and say on/off/unavailable in the call view. Returns the new
+ * leg, or null when quality assistance is off for this call.
+ */
+export function openMediaLeg(previous, message, { stream, iceServers, send, callView }) {
+  if (previous) previous.close();
+  callView.quality(message.media_leg ? "on" : "off");
+  if (!message.media_leg) return null;
+  const leg = new MediaLeg({
+    sessionId: message.session_id,
+    spec: message.media_leg,
+    iceServers,
+    stream,
+    send,
+    onState: (state) => callView.quality(state === "on" ? "on" : "unavailable"),
+  });
+  leg.start();
+  return leg;
+}
