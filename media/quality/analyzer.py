@@ -5,7 +5,10 @@ holding at most one frame waiting for a worker: a newer frame replaces it and th
 as dropped. Each worker holds at most one frame. `submit` never waits: it copies the frame into
 the slot (or hands it straight to an idle worker) and returns. How often a side is sampled adapts
 to the load (`sampling.py`), so under overload every session gets fewer analyses rather than
-late ones. The workers run at a lower CPU priority than the server; `close()` ends them all.
+late ones. Each side is a numbered stream whose hands the worker follows from frame to frame
+(`detector.HandTracker`); a side's frames go back to the worker that saw its last one when it is
+free, and a worker that did not see it detects the hands afresh. The workers run at a lower CPU
+priority than the server; `close()` ends them all.
 
 MediaPipe is never imported here: when it is missing, `start()` reports "quality assistance off"
 and every `submit` returns `Submit.OFF`.
@@ -49,6 +52,7 @@ from media.quality.wire import (
     WireError,
     decode_reply,
     encode_job,
+    forget_job,
     reply_length,
 )
 
@@ -74,6 +78,9 @@ class AnalyzerConfig:
     detector: str = "mediapipe"  # "null" finds nothing: for plumbing tests and overhead
     sampling: SamplingPolicy = field(default_factory=SamplingPolicy)
     face_interval: float = 2.0  # seconds between face detections per side (scale and light)
+    tracking: bool = True  # follow each side's hands (video mode); False: detect every frame
+    redetect_every: int = 5  # followed frames per side between full hand detections
+    max_streams: int = 256  # sides whose hand tracks one worker keeps (least recent go first)
     worker_depth: int = 2  # frames per worker: one analysed, one waiting in its pipe (no gap)
     max_sessions: int = 500
     max_sides: int = 4  # video sides per session (caller, interpreter, a third party, spare)
@@ -157,6 +164,8 @@ class AnalyzerStats:
 class _Side:
     engine: HintEngine
     activity: ActivityTracker
+    stream: int  # the side's number at the workers (their hand tracks)
+    last_worker: int | None = None  # pid of the worker that saw the side's last frame
     due: float = 0.0
     face: Box | None = None
     face_at: float | None = None
@@ -222,6 +231,9 @@ class Analyzer:
         self._waiting: dict[tuple[str, str], _Pending] = {}  # insertion order = arrival order
         self._workers: list[_Worker] = []
         self._job_ids = itertools.count(1)
+        self._stream_ids = itertools.count(1)
+        self._side_count = 0
+        self._face_sent_at: float | None = None
         self._tick: asyncio.Task[None] | None = None
         self._respawns: set[asyncio.Task[None]] = set()
         self._closing = False
@@ -386,8 +398,11 @@ class Analyzer:
         session = self._sessions.pop(session_id, None)
         if session is None:
             return None
-        for side in session.sides:
+        self._side_count -= len(session.sides)
+        for side, state in session.sides.items():
             self._waiting.pop((session_id, side), None)
+            if state.last_worker is not None:
+                self._forget(state.stream)
         session.summary.finish(self._clock())
         return session.summary.to_dict()
 
@@ -411,7 +426,12 @@ class Analyzer:
         if state is None:
             if len(session.sides) >= self.config.max_sides:
                 return None
-            state = _Side(HintEngine(self.config.hysteresis), ActivityTracker(self.config.activity))
+            state = _Side(
+                HintEngine(self.config.hysteresis),
+                ActivityTracker(self.config.activity),
+                next(self._stream_ids),
+            )
+            self._side_count += 1
             session.sides[side] = state
         return state
 
@@ -421,7 +441,7 @@ class Analyzer:
         for depth in range(1, self.config.worker_depth + 1):
             for worker in self._workers:
                 while worker.alive and len(worker.jobs) < depth:
-                    key = self._next_key()
+                    key = self._next_key(worker)
                     if key is None:
                         return sent
                     pending = self._waiting.pop(key)
@@ -437,24 +457,75 @@ class Analyzer:
             worker.alive = False
             return False
         now = self._clock()
-        detect_face = state.face_at is None or now - state.face_at >= self.config.face_interval
         job = _Job(key, next(self._job_ids), pending, now)
-        header = JobHeader(job.job_id, pending.width, pending.height, detect_face, state.face)
+        pid = worker.proc.pid
+        header = JobHeader(
+            job.job_id,
+            pending.width,
+            pending.height,
+            self._face_due(state, now),
+            state.face,
+            stream=state.stream if self.config.tracking else 0,
+            track=self.config.tracking and state.last_worker == pid,
+        )
         stdin.write(encode_job(header))
         stdin.write(pending.data)
+        state.last_worker = pid
         if not worker.jobs:
             worker.busy_since = now
         worker.jobs.append(job)
         state.busy = True
         return True
 
-    def _next_key(self) -> tuple[str, str] | None:
-        """The longest-waiting side with no frame already at a worker (keeps each side in order)."""
+    def _face_due(self, state: _Side, now: float) -> bool:
+        """Whether this frame also gets a face detection (the costliest part after the hands).
+
+        Every `face_interval` per side, but spread out: at most one per `face_interval / sides`
+        across the analyzer, so sides that started together do not all ask on the same frame
+        and overrun a worker (a side's first face is never held back).
+        """
+        interval = self.config.face_interval
+        if state.face_at is not None:
+            if now - state.face_at < interval:
+                return False
+            spacing = interval / max(1, self._side_count)
+            if self._face_sent_at is not None and now - self._face_sent_at < spacing:
+                return False
+        self._face_sent_at = now
+        return True
+
+    def _next_key(self, worker: _Worker) -> tuple[str, str] | None:
+        """The longest-waiting side with no frame already at a worker (keeps each side in order).
+
+        Among the oldest few (one per worker), a side this worker saw last goes first: the
+        worker follows that side's hands instead of searching afresh. The window keeps any
+        side from waiting long behind the others' preferences.
+        """
+        first: tuple[str, str] | None = None
+        seen = 0
+        pid = worker.proc.pid
         for key in self._waiting:
             state = self._peek(*key)
-            if state is None or not state.busy:
+            if state is None:
                 return key
-        return None
+            if state.busy:
+                continue
+            if state.last_worker in (pid, None):
+                return key
+            if first is None:
+                first = key
+            seen += 1
+            if seen >= len(self._workers):
+                break
+        return first
+
+    def _forget(self, stream: int) -> None:
+        """Tell every worker a stream ended, so none keeps its hand tracks."""
+        message = encode_job(forget_job(stream))
+        for worker in self._workers:
+            stdin = worker.proc.stdin
+            if worker.alive and stdin is not None and not stdin.is_closing():
+                stdin.write(message)
 
     async def _spawn(self) -> None:
         cfg = self.config
@@ -470,6 +541,10 @@ class Analyzer:
             str(cfg.nice),
             "--delay-ms",
             str(cfg.delay_ms),
+            "--redetect-every",
+            str(cfg.redetect_every),
+            "--max-streams",
+            str(cfg.max_streams),
         ]
         proc = await asyncio.create_subprocess_exec(
             *command,

@@ -40,8 +40,12 @@ def analysis_grey(frame: Frame) -> NDArray[np.uint8]:
 
 
 def sharpness(grey: NDArray[np.uint8]) -> float:
-    """Variance of the Laplacian: fine detail left in the picture (low when blurred)."""
-    _, std = cv2.meanStdDev(cv2.Laplacian(grey, cv2.CV_32F))
+    """Variance of the Laplacian: fine detail left in the picture (low when blurred).
+
+    On 16-bit integers (the 4-neighbour Laplacian of 8-bit luma fits): the same value as on
+    floats, in half the time.
+    """
+    _, std = cv2.meanStdDev(cv2.Laplacian(grey, cv2.CV_16S))
     return float(np.asarray(std).ravel()[0]) ** 2
 
 

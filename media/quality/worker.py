@@ -1,9 +1,10 @@
 """A worker process: reads jobs on stdin, analyses each frame, writes replies on stdout.
 
 Run by the analyzer as `python -m media.quality.worker`. It handles one frame at a time into one
-reused buffer, so it holds at most one frame; it runs at a lower CPU priority (`--nice`) so that
-when the machine is busy the server's event loop and the calls come first. It exits when stdin
-closes. Its detector lives in `serve`'s frame, not in a module global.
+reused buffer, so it holds at most one frame (and, per video stream, the hand regions it
+follows, until the analyzer says the stream ended); it runs at a lower CPU priority (`--nice`)
+so that when the machine is busy the server's event loop and the calls come first. It exits when
+stdin closes. Its detector lives in `serve`'s frame, not in a module global.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ import numpy as np
 
 from media.quality import QUIET_ENV
 from media.quality.detector import (
+    MAX_STREAMS,
+    REDETECT_EVERY,
     Detector,
     DetectorConfig,
     MediaPipeDetector,
@@ -48,13 +51,23 @@ def serve(detector: Detector, stdin: BinaryIO, stdout: BinaryIO, delay: float = 
     done = 0
     while _read_into(stdin, memoryview(head)):
         header = decode_job(bytes(head))
+        if header.forget:
+            detector.forget(header.stream)
+            continue
         view = memoryview(buffer)[: header.frame_bytes]
         if not _read_into(stdin, view):
             break
         frame = np.frombuffer(view, np.uint8).reshape(header.height, header.width, 3)
         started = time.process_time()
         try:
-            analysis = analyse(detector, frame, detect_face=header.detect_face, face=header.face)
+            analysis = analyse(
+                detector,
+                frame,
+                detect_face=header.detect_face,
+                face=header.face,
+                stream=header.stream,
+                follow=header.track,
+            )
             if delay:
                 time.sleep(delay)
             reply = {
@@ -75,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="SignDesk quality worker (speaks on stdin/out)")
     parser.add_argument("--model-complexity", type=int, choices=(0, 1), default=1)
     parser.add_argument("--detector", choices=("mediapipe", "null"), default="mediapipe")
+    parser.add_argument("--redetect-every", type=int, default=REDETECT_EVERY)
+    parser.add_argument("--max-streams", type=int, default=MAX_STREAMS)
     parser.add_argument("--nice", type=int, default=10, help="CPU priority to lower by")
     parser.add_argument("--delay-ms", type=float, default=0.0, help="extra time per frame (tests)")
     args = parser.parse_args(argv)
@@ -85,7 +100,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     stdout = sys.stdout.buffer
     try:
         detector: Detector = (
-            MediaPipeDetector(DetectorConfig(model_complexity=args.model_complexity))
+            MediaPipeDetector(
+                DetectorConfig(
+                    model_complexity=args.model_complexity,
+                    redetect_every=max(1, args.redetect_every),
+                    max_streams=max(1, args.max_streams),
+                )
+            )
             if args.detector == "mediapipe"
             else NullDetector()
         )
