@@ -29,6 +29,7 @@ import time
 from collections import OrderedDict, deque
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Final, Literal, Protocol
 
 import av
@@ -41,6 +42,9 @@ from aiortc import (
 )
 from aiortc.mediastreams import MediaStreamError
 from aiortc.sdp import candidate_from_sdp
+
+from media.recording import RecordingFile, RecordingFormat, SideRecorder
+from media.relay import RelaySessions, use_marker_jitter_buffer, use_relay_encoder
 
 log = logging.getLogger(__name__)
 
@@ -143,12 +147,23 @@ class LegLimits:
 @dataclass(frozen=True, slots=True)
 class LegRef:
     """Which leg: its id (from the core), session, side, and where its answer goes (the page's
-    connection id, opaque here)."""
+    connection id, opaque here). `relay`: the leg carries the call itself (relay mode, sendrecv:
+    `media.relay`); `record`: this side is recorded (relay mode, the caller consented)."""
 
     leg_id: str
     session_id: str
     side: str
     reply_to: str
+    relay: bool = False
+    record: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RecordingPlace:
+    """Where relayed sessions are recorded (`media.recording`)."""
+
+    directory: Path
+    format: RecordingFormat = "webm"
 
 
 class LegEvents(Protocol):
@@ -160,6 +175,9 @@ class LegEvents(Protocol):
     async def ended(self, leg: LegRef, *, answered: bool) -> None:
         """The leg ended by itself: it failed before (`answered` False) or after its answer, or
         the page closed it. Not called for a leg closed on request (`close`, `close_all`)."""
+
+    async def recorded(self, leg: LegRef, recording: RecordingFile) -> None:
+        """A side's recording file is finished (its leg closed): list it in the record."""
 
 
 class LegRefused(Exception):
@@ -189,7 +207,7 @@ def _mdns(candidate_line: str) -> bool:
 
 
 class _Leg:
-    __slots__ = ("answered", "closing", "ops", "pc", "reader", "ref", "runner")
+    __slots__ = ("answered", "closing", "ops", "pc", "reader", "recorder", "ref", "runner", "tap")
 
     def __init__(self, ref: LegRef, pc: RTCPeerConnection, max_pending: int) -> None:
         self.ref = ref
@@ -199,6 +217,8 @@ class _Leg:
         self.reader: asyncio.Task[None] | None = None
         self.answered = False
         self.closing = False
+        self.tap: MediaStreamTrack | None = None  # relay mode: the reader's view of the camera
+        self.recorder: SideRecorder | None = None
 
 
 class MediaLegs:
@@ -213,6 +233,7 @@ class MediaLegs:
         ice_servers: Sequence[RTCIceServer] = (),
         peer_factory: PeerFactory | None = None,
         clock: Callable[[], float] = time.monotonic,
+        recording: RecordingPlace | None = None,
     ) -> None:
         self.events = events
         self.sink: FrameSink = sink if sink is not None else CountingSink()
@@ -223,6 +244,8 @@ class MediaLegs:
         self._clock = clock
         self._legs: dict[str, _Leg] = {}
         self._tasks: set[asyncio.Task[None]] = set()
+        self.relays = RelaySessions()
+        self.recording = recording
         self.closed = False
 
     @property
@@ -250,6 +273,8 @@ class MediaLegs:
         @pc.on("track")
         def on_track(track: MediaStreamTrack) -> None:
             if track.kind == "video" and leg.reader is None and not leg.closing:
+                if ref.relay:
+                    track = self._relay_incoming(leg, track)
                 leg.reader = asyncio.create_task(self._read(leg, track), name="leg-reader")
 
         @pc.on("connectionstatechange")
@@ -278,12 +303,20 @@ class MediaLegs:
         if leg is not None:
             self._spawn(self._close(leg))
 
+    def stop_recording(self, session_id: str) -> None:
+        """The caller withdrew the recording consent: finish this session's files now; its legs
+        (and the call) go on unrecorded."""
+        for leg in self._legs.values():
+            if leg.ref.session_id == session_id and leg.recorder is not None:
+                self._spawn(self._finish_recording(leg, leg.recorder))
+
     async def close_all(self) -> None:
         """At shutdown: close every leg and wait (bounded) for all of them and their tasks."""
         self.closed = True
         for leg_id in list(self._legs):
             self.close(leg_id)
         await self.drain()
+        self.relays.close_all()
 
     async def drain(self) -> None:
         """Wait for the closes and reports in flight (bounded by `CLOSE_TIMEOUT_SECONDS`)."""
@@ -309,12 +342,34 @@ class MediaLegs:
         del self._legs[leg.ref.leg_id]
         self._spawn(self._close(leg, report=True))
 
+    def _relay_incoming(self, leg: _Leg, track: MediaStreamTrack) -> MediaStreamTrack:
+        """Relay mode: the page's camera goes to the other side, to the recorder (with
+        consent), and to the reader (returned)."""
+        ref = leg.ref
+        session = self.relays.get(ref.session_id)
+        tap = session.incoming(ref.side, ref.leg_id, track)
+        leg.tap = tap
+        if ref.record and self.recording is not None:
+            recorder = SideRecorder(
+                self.recording.directory, ref.session_id, ref.side, fmt=self.recording.format
+            )
+            recording_tap = session.tap(ref.side)
+            try:
+                if recording_tap is not None:
+                    recorder.start(recording_tap)
+                    leg.recorder = recorder
+            except OSError:
+                log.exception("leg %s (%s): the recording could not start", ref.leg_id, ref.side)
+        return tap
+
     async def _close(self, leg: _Leg, *, report: bool = False) -> None:
         leg.closing = True
         current = asyncio.current_task()
         tasks = [t for t in (leg.runner, leg.reader) if t is not None and t is not current]
         for task in tasks:
             task.cancel()
+        if leg.ref.relay:
+            self._relay_closed(leg)
         try:
             async with asyncio.timeout(CLOSE_TIMEOUT_SECONDS):
                 await leg.pc.close()
@@ -325,11 +380,48 @@ class MediaLegs:
         if tasks:
             await asyncio.wait(tasks, timeout=CLOSE_TIMEOUT_SECONDS)
         log.info("leg %s (%s): closed", leg.ref.leg_id, leg.ref.side)
+        if leg.recorder is not None:
+            await self._finish_recording(leg, leg.recorder)
         if report:
             try:
                 await self.events.ended(leg.ref, answered=leg.answered)
             except Exception:
                 log.exception("leg %s: reporting its end failed", leg.ref.leg_id)
+
+    def _relay_closed(self, leg: _Leg) -> None:
+        ref = leg.ref
+        if leg.tap is not None:
+            leg.tap.stop()
+        session = self.relays.find(ref.session_id)
+        if session is None:
+            return
+        session.leg_closed(ref.side, ref.leg_id)
+        if not any(
+            other.ref.session_id == ref.session_id and other.ref.relay
+            for other in self._legs.values()
+        ):
+            self.relays.discard(ref.session_id)
+
+    async def _finish_recording(self, leg: _Leg, recorder: SideRecorder) -> None:
+        leg.recorder = None
+        try:
+            recording = await recorder.stop()
+        except Exception:
+            log.exception("leg %s: the recording could not be finished", leg.ref.leg_id)
+            return
+        if recording is None:
+            return
+        log.info(
+            "leg %s (%s): recorded %d frames, %d bytes",
+            leg.ref.leg_id,
+            leg.ref.side,
+            recording.frames,
+            recording.bytes,
+        )
+        try:
+            await self.events.recorded(leg.ref, recording)
+        except Exception:
+            log.exception("leg %s: listing the recording failed", leg.ref.leg_id)
 
     async def _run(self, leg: _Leg, sdp: str) -> None:
         """Answer the offer, then apply the page's candidates in the order they came."""
@@ -338,9 +430,16 @@ class MediaLegs:
             offer = check_offer(sdp, self.limits.max_sdp_chars)
             async with asyncio.timeout(self.limits.answer_timeout):
                 await pc.setRemoteDescription(RTCSessionDescription(sdp=offer, type="offer"))
+                outgoing = None
+                if ref.relay:  # the call itself: the other side's video goes back
+                    use_marker_jitter_buffer(pc)
+                    outgoing = self.relays.get(ref.session_id).outgoing(ref.side, ref.leg_id)
+                    pc.addTrack(outgoing)
                 for transceiver in pc.getTransceivers():
-                    transceiver.direction = "recvonly"
+                    transceiver.direction = "sendrecv" if ref.relay else "recvonly"
                 await pc.setLocalDescription(await pc.createAnswer())
+                if outgoing is not None:
+                    use_relay_encoder(pc, outgoing)
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # a bad offer, a timeout, or aiortc refusing it

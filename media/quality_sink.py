@@ -37,6 +37,10 @@ from media.quality.analyzer import Analyzer, QualityEvent, Submit
 
 log = logging.getLogger(__name__)
 
+# Frames wider than this (relay mode taps the call's own 640x480 video) are scaled down before
+# analysis: the hand model works at this size, and the copy to the worker stays small.
+ANALYSIS_MAX_WIDTH = 320
+
 
 @dataclass(frozen=True, slots=True)
 class ReceivedStream:
@@ -151,7 +155,11 @@ class QualitySink:
         if streams is None or key in self._pending or not self.analyzer.due(session_id, side):
             self.skipped += 1
             return
-        rgb = frame.to_ndarray(format="rgb24")
+        if frame.width > ANALYSIS_MAX_WIDTH:  # relay mode: the call's own frames, scaled here
+            height = round(frame.height * ANALYSIS_MAX_WIDTH / frame.width / 2) * 2
+            rgb = frame.to_ndarray(width=ANALYSIS_MAX_WIDTH, height=height, format="rgb24")
+        else:
+            rgb = frame.to_ndarray(format="rgb24")
         stream = streams.get(side)
         fps = stream.fps if stream is not None else None
         resolution = stream.resolution if stream is not None else None

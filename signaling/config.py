@@ -10,7 +10,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
-from signaling.protocol import IceServer, MediaLegSpec
+from signaling.protocol import IceServer, MediaLegSpec, RelaySpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,12 @@ class CoreConfig:
     # -- the media leg (issue 5): None means quality assistance is off (no leg is opened)
     media_leg: MediaLegSpec | None = None
     max_media_legs: int = 64  # server-side RTCPeerConnections one process holds at once
+    # -- relay mode (issue 5): None means direct (P2P) calls. `recording`: relayed calls are
+    # recorded when the caller consents (`Join.recording_consent`), under this consent version.
+    relay: RelaySpec | None = None
+    recording: bool = False
+    recording_consent_version: str = "recording-v1"
+    transcript_consent_version: str = "transcript-v1"  # stored with a kept chat transcript
 
     def __post_init__(self) -> None:
         times = (
@@ -78,6 +84,8 @@ class CoreConfig:
         )
         if any(n < 1 for n in counts):
             raise ValueError("counts and limits must be at least 1")
+        if self.recording and self.relay is None:
+            raise ValueError("only relayed calls can be recorded")
 
 
 def default_resume_token() -> str:

@@ -24,7 +24,14 @@ from datetime import datetime, timedelta
 from typing import Literal, assert_never
 
 from signaling.config import CoreConfig, default_resume_token, default_session_id
-from signaling.decisions import Decision, LegCandidate, LegClose, LegOpen, LegStats
+from signaling.decisions import (
+    Decision,
+    LegCandidate,
+    LegClose,
+    LegOpen,
+    LegStats,
+    RecordingStop,
+)
 from signaling.identities import (
     CallerIdentity,
     Identity,
@@ -44,6 +51,7 @@ from signaling.protocol import (
     ChatMessage,
     ClientMessage,
     CloseCode,
+    Consents,
     Decline,
     Ended,
     ErrorCode,
@@ -76,6 +84,7 @@ from signaling.protocol import (
     Wallboard,
     Watch,
     Welcome,
+    WithdrawConsent,
     queue_message,
     relay_message,
 )
@@ -469,6 +478,8 @@ class SignalingCore:
                 self._staff_handover(conn, message, now, decision)
             case LegOffer():
                 self._leg_offer(conn, message, decision)
+            case WithdrawConsent():
+                self._withdraw_consent(conn, message, now, decision)
             case LegIce():
                 side, session = self._membership(conn, message.session_id)
                 leg_id = self._legs.get(session.session_id, {}).get(side)
@@ -483,7 +494,7 @@ class SignalingCore:
     def _leg_offer(self, conn: Connection, offer: LegOffer, decision: Decision) -> None:
         """Open (or replace) the sender's media leg: its camera, scaled down, to the server."""
         side, session = self._membership(conn, offer.session_id)
-        if self.config.media_leg is None:
+        if self.config.media_leg is None and self.config.relay is None:
             raise Refused(ErrorCode.NOT_ALLOWED, "quality assistance is off on this server")
         if session.mode != "video":
             raise Refused(ErrorCode.ILLEGAL_STATE, "a chat-only session has no video")
@@ -502,7 +513,11 @@ class SignalingCore:
         leg_id = f"l{self._leg_seq}"
         legs[side] = leg_id
         self._leg_index[leg_id] = (sid, side)
-        decision.legs.append(LegOpen(leg_id, sid, side, conn.conn_id, offer.sdp))
+        relay = self.config.relay is not None
+        record = relay and self._recorded(session)
+        decision.legs.append(
+            LegOpen(leg_id, sid, side, conn.conn_id, offer.sdp, relay=relay, record=record)
+        )
 
     def _close_legs(self, session: Session, decision: Decision) -> None:
         legs = self._legs.pop(session.session_id, None)
@@ -715,6 +730,12 @@ class SignalingCore:
             caller_joined_at=now,
             transcript_consent=join.transcript_consent,
         )
+        if join.transcript_consent:
+            session.transcript_consent_at = now
+            session.transcript_consent_version = self.config.transcript_consent_version
+        if join.recording_consent and self.config.recording:
+            session.recording_consent_at = now
+            session.recording_consent_version = self.config.recording_consent_version
         self._sessions[session_id] = session
         if kind == "walk_in":
             line = self._walk_ins.setdefault(session.language, [])
@@ -1123,7 +1144,7 @@ class SignalingCore:
         session.recent_chat.append(line)
         if len(session.recent_chat) > self.config.chat_history_keep:
             session.recent_chat.popleft()
-        if session.transcript_consent:
+        if self._transcript_kept(session):
             if len(session.transcript) < self.config.transcript_max_lines:
                 session.transcript.append(line)
             else:
@@ -1301,8 +1322,49 @@ class SignalingCore:
             return self._roster.party(session.caller_key)
         return self._roster.interpreter(session.interpreter_id) if session.is_matched else None
 
+    def _recorded(self, session: Session) -> bool:
+        """Relay mode records a video session when its caller consented (`Join`) and has not
+        withdrawn the consent since."""
+        return (
+            self.config.recording
+            and session.recording_consent_at is not None
+            and session.recording_withdrawn_at is None
+        )
+
+    def _withdraw_consent(
+        self, conn: Connection, message: WithdrawConsent, now: datetime, decision: Decision
+    ) -> None:
+        """The caller withdraws an optional consent: from now on nothing more is kept (or
+        recorded), and both pages are told. Withdrawing one not given changes nothing."""
+        side, session = self._membership(conn, message.session_id)
+        if side is not Side.CALLER:
+            raise Refused(ErrorCode.NOT_ALLOWED, "only the caller gave this consent")
+        if message.consent == "transcript":
+            if not session.transcript_consent or session.transcript_withdrawn_at is not None:
+                return
+            session.transcript_withdrawn_at = now
+        else:
+            if not self._recorded(session):
+                return
+            session.recording_withdrawn_at = now
+            decision.legs.append(RecordingStop(session.session_id))
+        consents = Consents(
+            session_id=session.session_id,
+            transcript_kept=self._transcript_kept(session),
+            recording=session.mode == "video" and self._recorded(session),
+        )
+        for _, member in self._members(session):
+            if member.conn_id is not None:
+                decision.send(member.conn_id, consents)
+
+    @staticmethod
+    def _transcript_kept(session: Session) -> bool:
+        return session.transcript_consent and session.transcript_withdrawn_at is None
+
     def _matched_message(self, session: Session, side: Side) -> Matched:
         offerer = side is Side.INTERPRETER
+        video = session.mode == "video"
+        relay = self.config.relay
         return Matched(
             session_id=session.session_id,
             reservation_id=session.reservation_id,
@@ -1310,8 +1372,10 @@ class SignalingCore:
             role_in_session="offerer" if offerer else "answerer",
             ice_servers=self.config.ice_servers,
             mode=session.mode,
-            transcript_kept=session.transcript_consent,
-            media_leg=self.config.media_leg if session.mode == "video" else None,
+            transcript_kept=self._transcript_kept(session),
+            media_leg=self.config.media_leg if video and relay is None else None,
+            relay=relay if video else None,
+            recording=video and self._recorded(session),
         )
 
     def _echo_presence(self, party: Party, decision: Decision) -> None:

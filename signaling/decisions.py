@@ -39,14 +39,17 @@ class Close:
 
 @dataclass(frozen=True, slots=True)
 class LegOpen:
-    """Open media leg `leg_id`: answer `sdp` (the page's `leg_offer`) with a recvonly
-    RTCPeerConnection and send `leg_answer` to `conn_id`."""
+    """Open media leg `leg_id`: answer `sdp` (the page's `leg_offer`) and send `leg_answer` to
+    `conn_id`. Direct mode: recvonly (a copy for analysis). `relay`: the leg carries the call,
+    sendrecv, joined to the other side's leg; `record`: this side is recorded too."""
 
     leg_id: str
     session_id: str
     side: Side
     conn_id: str
     sdp: str
+    relay: bool = False
+    record: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +82,15 @@ class LegStats:
     resolution: tuple[int, int] | None  # width, height; None when the page did not say
 
 
-LegEffect = LegOpen | LegCandidate | LegClose | LegStats
+@dataclass(frozen=True, slots=True)
+class RecordingStop:
+    """The caller withdrew the recording consent: finish this session's recordings now (the
+    legs, and the call, go on)."""
+
+    session_id: str
+
+
+LegEffect = LegOpen | LegCandidate | LegClose | LegStats | RecordingStop
 
 
 @dataclass(slots=True)

@@ -161,6 +161,9 @@ class Join(_ClientModel):
 
     type: Literal["join"]
     transcript_consent: bool = False
+    # Relay mode with recording on (issue 5): the caller agreed, before the call, that it is
+    # recorded (asked separately, default no). Ignored when the server does not record.
+    recording_consent: bool = False
 
 
 class Accept(_ClientModel):
@@ -285,6 +288,16 @@ class StaffHandover(_ClientModel):
     interpreter_id: Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
+class WithdrawConsent(_ClientModel):
+    """The caller withdraws an optional consent during the call (PIPA): `transcript` (no more
+    chat lines are kept) or `recording` (the recording stops; both pages lose the badge). What
+    was kept before stays until its retention ends or the caller asks for deletion."""
+
+    type: Literal["withdraw_consent"]
+    session_id: SessionId
+    consent: Literal["transcript", "recording"]
+
+
 ClientMessage = (
     Hello
     | PresenceUpdate
@@ -303,6 +316,7 @@ ClientMessage = (
     | Watch
     | LegOffer
     | LegIce
+    | WithdrawConsent
 )
 _CLIENT_ADAPTER: TypeAdapter[ClientMessage] = TypeAdapter(
     Annotated[ClientMessage, Field(discriminator="type")]
@@ -329,6 +343,7 @@ CLIENT_TYPES: Final = frozenset(
         "watch",
         "leg_offer",
         "leg_ice",
+        "withdraw_consent",
     }
 )
 
@@ -378,6 +393,19 @@ class MediaLegSpec(BaseModel):
     max_fps: int
 
 
+class RelaySpec(BaseModel):
+    """Relay mode (issue 5): the call's video goes through the server. The page opens one
+    RTCPeerConnection, to the server (`leg_offer`, sendrecv), instead of one to the other member;
+    it sends its camera within `max_width` x `max_height` at `max_fps` and shows what comes back.
+    `quality`: the server analyses the relayed frames (quality assistance is on)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    max_width: int
+    max_height: int
+    max_fps: int
+    quality: bool = False
+
+
 class Matched(_ServerModel):
     """Both members are present: the offerer (interpreter) creates the RTCPeerConnection offer.
 
@@ -394,6 +422,18 @@ class Matched(_ServerModel):
     mode: Literal["video", "chat"] = "video"  # chat: no camera, no WebRTC; the chat panel only
     transcript_kept: bool = False  # the caller consented: the chat is stored with the record
     media_leg: MediaLegSpec | None = None
+    relay: RelaySpec | None = None  # relay mode: no P2P connection, one leg to the server
+    recording: bool = False  # relay mode, and the caller consented: both pages show the badge
+
+
+class Consents(_ServerModel):
+    """The optional consents of the call now (both members), after the caller withdrew one:
+    whether the chat transcript is still kept and whether the call is still recorded."""
+
+    type: Literal["consents"] = "consents"
+    session_id: str
+    transcript_kept: bool
+    recording: bool
 
 
 class PeerOffer(_ServerModel):
@@ -656,6 +696,7 @@ ServerMessage = (
     | LegAnswer
     | ServerLegIce
     | QualityUpdate
+    | Consents
     | ErrorMessage
 )
 SERVER_ADAPTER: Final[TypeAdapter[ServerMessage]] = TypeAdapter(

@@ -80,6 +80,16 @@ class SessionRecord:
     transcript_consent: bool  # the caller agreed at the start to keep the chat transcript
     transcript: tuple[ChatLine, ...]  # empty unless `transcript_consent`
     transcript_truncated: bool  # more lines came than `transcript_max_lines` kept
+    # Relay mode with recording: when the caller consented to the recording (None: not asked,
+    # or declined); its version is the core's `recording_consent_version`.
+    recording_consent_at: datetime | None = None
+    recording_consent_version: str | None = None
+    # The transcript consent's time and terms (None without consent), and when the caller
+    # withdrew either consent during the call (issue 6).
+    transcript_consent_at: datetime | None = None
+    transcript_consent_version: str | None = None
+    transcript_withdrawn_at: datetime | None = None
+    recording_withdrawn_at: datetime | None = None
     # The quality analyzer's summary of the session (issue 5), as JSON: per side and per minute,
     # hands visible and cropped, brightness, received frame rate, hints and signing time. The
     # shell adds it when the session ends (`media.quality_sink.QualitySink.end_session`); None
@@ -111,4 +121,21 @@ class PresenceRecord:
     at: datetime
 
 
-RecordEvent = SessionRecord | HandoverRecord | PresenceRecord
+@dataclass(frozen=True, slots=True)
+class RecordingRecord:
+    """One side's finished recording of a relayed session (listed with the session record)."""
+
+    recording_id: str
+    session_id: str
+    side: str
+    file_name: str
+    format: str
+    bytes: int
+    frames: int
+    width: int
+    height: int
+    started_at: datetime
+    ended_at: datetime
+
+
+RecordEvent = SessionRecord | HandoverRecord | PresenceRecord | RecordingRecord

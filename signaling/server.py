@@ -52,7 +52,9 @@ from media.leg import (
     LegLimits,
     LegRef,
     MediaLegs,
+    RecordingPlace,
     quality_assistance_on,
+    quality_module_available,
 )
 from media.quality.analyzer import (
     Analyzer,
@@ -62,6 +64,7 @@ from media.quality.analyzer import (
     default_workers,
 )
 from media.quality_sink import QualitySink
+from media.recording import RecordingFile
 from scheduler.store import Sessions
 from signaling.bus import Bus, BusSubscription, InProcessBus, InProcessSubscription, SlowConsumer
 from signaling.config import CoreConfig
@@ -74,6 +77,7 @@ from signaling.decisions import (
     LegEffect,
     LegOpen,
     LegStats,
+    RecordingStop,
 )
 from signaling.identities import Identity, StaffIdentity
 from signaling.protocol import (
@@ -86,11 +90,12 @@ from signaling.protocol import (
     ProtocolError,
     ProtocolLimits,
     Relayed,
+    RelaySpec,
     ServerLegIce,
     encode,
     parse_client_message,
 )
-from signaling.records import SessionRecord
+from signaling.records import RecordingRecord, SessionRecord
 from signaling.store import (
     RecordWriter,
     interpreter_identity,
@@ -145,16 +150,48 @@ def media_leg_spec(settings: Settings) -> MediaLegSpec | None:
     is off: the setting, or `auto` without the quality module. In the test environment `auto`
     is off, so that what a test sees does not depend on which extras are installed; tests of
     quality assistance ask for `on`."""
-    setting = settings.quality_assistance
-    if setting == "auto" and settings.env is Environment.TEST:
-        return None
-    if not quality_assistance_on(setting):
+    if not quality_assistance_enabled(settings):
         return None
     return MediaLegSpec(
         max_width=settings.media_leg_max_width,
         max_height=settings.media_leg_max_height,
         max_fps=settings.media_leg_max_fps,
     )
+
+
+def quality_assistance_enabled(settings: Settings) -> bool:
+    """Whether calls get quality assistance: the setting (`auto` is off under `env=test`), and,
+    for the MediaPipe analyzer, the module actually installed: `on` without mediapipe is off
+    (with a warning), so the pages say "off" rather than promise hints that never come."""
+    setting = settings.quality_assistance
+    if setting == "auto" and settings.env is Environment.TEST:
+        return False
+    if not quality_assistance_on(setting):
+        return False
+    if settings.quality_analyzer == "mediapipe" and not quality_module_available():
+        log.warning("quality assistance is on, but mediapipe is not installed: it stays off")
+        return False
+    return True
+
+
+def relay_spec(settings: Settings) -> RelaySpec | None:
+    """Relay mode: what `matched` asks the pages to send the server (None: direct calls).
+    `quality` says whether the relayed frames are analysed (quality assistance on)."""
+    if settings.media_mode != "relay":
+        return None
+    return RelaySpec(
+        max_width=settings.relay_max_width,
+        max_height=settings.relay_max_height,
+        max_fps=settings.relay_max_fps,
+        quality=quality_assistance_enabled(settings) and settings.quality_analyzer != "off",
+    )
+
+
+def recording_place(settings: Settings) -> RecordingPlace | None:
+    """Where relayed calls are recorded, when recording is on."""
+    if settings.media_mode != "relay" or not settings.recording:
+        return None
+    return RecordingPlace(settings.recording_dir, settings.recording_format)
 
 
 def leg_limits(settings: Settings) -> LegLimits:
@@ -209,6 +246,9 @@ def core_config(settings: Settings) -> CoreConfig:
         service_timezone=settings.timezone,
         media_leg=media_leg_spec(settings),
         max_media_legs=settings.media_leg_max_legs,
+        relay=relay_spec(settings),
+        recording=settings.media_mode == "relay" and settings.recording,
+        recording_consent_version=settings.recording_consent_version,
     )
 
 
@@ -282,6 +322,7 @@ class SignalingHub:
             sink=sink if sink is not None else CountingSink(),
             limits=leg_limits(settings),
             ice_servers=rtc_ice_servers(self.core.config.ice_servers),
+            recording=recording_place(settings),
         )
         self.bus: Bus = bus or InProcessBus(queue_size=settings.ws_send_queue)
         self.limits = protocol_limits(settings)
@@ -492,7 +533,14 @@ class SignalingHub:
         legs, quality = self.legs, self.quality
         for effect in effects:
             if isinstance(effect, LegOpen):
-                ref = LegRef(effect.leg_id, effect.session_id, effect.side.value, effect.conn_id)
+                ref = LegRef(
+                    effect.leg_id,
+                    effect.session_id,
+                    effect.side.value,
+                    effect.conn_id,
+                    relay=effect.relay,
+                    record=effect.record,
+                )
                 if quality is not None:
                     quality.open_session(effect.session_id)
                 legs.open(ref, effect.sdp)
@@ -503,6 +551,8 @@ class SignalingHub:
                 )
             elif isinstance(effect, LegClose):
                 legs.close(effect.leg_id)
+            elif isinstance(effect, RecordingStop):
+                legs.stop_recording(effect.session_id)
             elif isinstance(effect, LegStats) and quality is not None:
                 side = effect.side.value
                 quality.received(effect.session_id, side, effect.fps, effect.resolution)
@@ -624,14 +674,38 @@ class _HubLegEvents:
         hub = self._hub
         async with hub._lock:
             decision = hub.core.leg_closed(leg.leg_id, hub.clock())
-            if not answered:  # the page stops waiting for an answer; its call goes on
+            if not answered:  # the page stops waiting for an answer
                 decision.error(
                     leg.reply_to,
                     ErrorCode.LEG_FAILED,
-                    "quality assistance could not start; the call goes on without it",
+                    "the relayed call could not start"
+                    if leg.relay
+                    else "quality assistance could not start; the call goes on without it",
                     "leg_offer",
                 )
             await hub._apply(decision)
+
+    async def recorded(self, leg: LegRef, recording: RecordingFile) -> None:
+        """A side's recording is finished: list it with the session's record."""
+        records = self._hub.records
+        if records is None:
+            log.error("recording of session %s not listed: no record writer", leg.session_id)
+            return
+        records.put(
+            RecordingRecord(
+                recording_id=recording.recording_id,
+                session_id=recording.session_id,
+                side=recording.side,
+                file_name=recording.file_name,
+                format=recording.format,
+                bytes=recording.bytes,
+                frames=recording.frames,
+                width=recording.width,
+                height=recording.height,
+                started_at=recording.started_at,
+                ended_at=recording.ended_at,
+            )
+        )
 
 
 async def _close_ws(ws: web.WebSocketResponse, code: int, reason: str, drain: bool = True) -> None:

@@ -43,6 +43,12 @@ class Session:
     interpreter_id: int | None  # the assigned one until a handover; a walk-in's once accepted
     caller_joined_at: datetime
     transcript_consent: bool = False
+    recording_consent_at: datetime | None = None  # when the caller agreed to be recorded ...
+    recording_consent_version: str | None = None  # ... to which terms
+    transcript_consent_at: datetime | None = None  # the transcript consent's time and terms
+    transcript_consent_version: str | None = None
+    transcript_withdrawn_at: datetime | None = None  # the caller withdrew it during the call
+    recording_withdrawn_at: datetime | None = None
     state: SessionState = SessionState.WAITING
     state_before_drop: SessionState | None = None
     interpreter_name: str | None = None
@@ -146,4 +152,10 @@ class Session:
             transcript_consent=self.transcript_consent,
             transcript=tuple(self.transcript) if self.transcript_consent else (),
             transcript_truncated=self.transcript_truncated,
+            recording_consent_at=self.recording_consent_at,
+            recording_consent_version=self.recording_consent_version,
+            transcript_consent_at=self.transcript_consent_at,
+            transcript_consent_version=self.transcript_consent_version,
+            transcript_withdrawn_at=self.transcript_withdrawn_at,
+            recording_withdrawn_at=self.recording_withdrawn_at,
         )

@@ -33,12 +33,19 @@ from scheduler.models import (
     Interpreter,
     PresenceEvent,
     QueueContact,
+    RecordingRow,
     Reservation,
     SurveyAnswer,
 )
 from scheduler.store import NotFound, Sessions, StoreError
 from signaling.identities import InterpreterIdentity
-from signaling.records import HandoverRecord, PresenceRecord, RecordEvent, SessionRecord
+from signaling.records import (
+    HandoverRecord,
+    PresenceRecord,
+    RecordEvent,
+    RecordingRecord,
+    SessionRecord,
+)
 from signaling.states import EndReason
 from signdesk.db import utcnow
 
@@ -98,6 +105,8 @@ def describe(record: RecordEvent) -> str:
         return f"presence of interpreter {record.interpreter_id}"
     if isinstance(record, HandoverRecord):
         return f"handover in session {record.session_id}"
+    if isinstance(record, RecordingRecord):
+        return f"recording of session {record.session_id}"
     return f"session {record.session_id}"
 
 
@@ -121,6 +130,8 @@ async def _add(session: AsyncSession, record: RecordEvent, now: datetime) -> Non
         await _save_session(session, record, now)
     elif isinstance(record, HandoverRecord):
         _save_handover(session, record)
+    elif isinstance(record, RecordingRecord):
+        _save_recording(session, record)
     else:
         _save_presence(session, record)
 
@@ -152,6 +163,12 @@ async def _save_session(session: AsyncSession, record: SessionRecord, now: datet
         transcript_consent=record.transcript_consent,
         transcript_truncated=record.transcript_consent and record.transcript_truncated,
         quality_summary=record.quality_summary,
+        recording_consent_version=record.recording_consent_version,
+        recording_consent_at=record.recording_consent_at,
+        transcript_consent_version=record.transcript_consent_version,
+        transcript_consent_at=record.transcript_consent_at,
+        transcript_withdrawn_at=record.transcript_withdrawn_at,
+        recording_withdrawn_at=record.recording_withdrawn_at,
     )
     session.add(row)
     # The core keeps no transcript without consent; this guard makes sure none is ever stored.
@@ -211,6 +228,24 @@ def _save_handover(session: AsyncSession, record: HandoverRecord) -> None:
             at=record.at,
             by=record.by.value,
             staff_account_id=record.staff_account_id,
+        )
+    )
+
+
+def _save_recording(session: AsyncSession, record: RecordingRecord) -> None:
+    session.add(
+        RecordingRow(
+            recording_id=record.recording_id,
+            session_id=record.session_id,
+            side=record.side,
+            file_name=record.file_name,
+            format=record.format,
+            bytes=record.bytes,
+            frames=record.frames,
+            width=record.width,
+            height=record.height,
+            started_at=record.started_at,
+            ended_at=record.ended_at,
         )
     )
 

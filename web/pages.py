@@ -115,8 +115,9 @@ def timezone_label(settings: Settings, lang: str) -> str:
     return settings.timezone
 
 
-def retention_label(settings: Settings, lang: str) -> str:
-    days = settings.retention_days
+def retention_label(settings: Settings, lang: str, days: int | None = None) -> str:
+    """A retention period in words: the records' own, or `days`."""
+    days = settings.retention_days if days is None else days
     if days % 365 == 0:
         years = days // 365
         return translate(lang, "consent.years_one" if years == 1 else "consent.years", n=years)
@@ -138,6 +139,9 @@ def page_context(request: web.Request) -> dict[str, Any]:
         "i18n_strings": js_strings(lang),
         "tz_label": timezone_label(settings, lang),
         "retention": retention_label(settings, lang),
+        # Relay mode with recording on: the caller pages ask for the separate recording consent.
+        "recording_offered": settings.media_mode == "relay" and settings.recording,
+        "recording_retention": retention_label(settings, lang, settings.recording_retention_days),
         "limits": {
             "name": settings.max_name_chars,
             "contact": settings.max_contact_chars,

@@ -22,6 +22,7 @@ from media.leg import (
     check_offer,
     quality_assistance_on,
 )
+from media.recording import RecordingFile
 
 VIDEO_OFFER = (
     "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
@@ -66,6 +67,9 @@ class Events:
 
     async def ended(self, leg: LegRef, *, answered: bool) -> None:
         self.reports.append((leg.leg_id, answered))
+
+    async def recorded(self, leg: LegRef, recording: RecordingFile) -> None:
+        raise AssertionError("direct-mode legs never record")
 
 
 def ref(leg_id: str = "l1", side: str = "caller") -> LegRef:

@@ -24,10 +24,11 @@ from scheduler.models import (
     Interpreter,
     PresenceEvent,
     QueueContact,
+    RecordingRow,
 )
 from scheduler.store import InvalidInput, NotFound, Sessions
 from signaling.identities import CallerIdentity, WalkInIdentity
-from signaling.records import ChatLine, PresenceRecord, SessionRecord
+from signaling.records import ChatLine, PresenceRecord, RecordingRecord, SessionRecord
 from signaling.states import Actor, EndReason, Presence, Side
 from signaling.store import (
     RecordWriter,
@@ -37,6 +38,7 @@ from signaling.store import (
     load_interpreter,
     recent_handle_times,
     save_record,
+    save_records,
 )
 from signaling.tickets import (
     CONTACT_MAX_AGE,
@@ -567,3 +569,39 @@ async def test_a_booking_ticket_still_yields_a_callers_identity(client: Client) 
     assert isinstance(identity, CallerIdentity) and identity.reservation_id == booking.id
     [row] = await all_rows(client.app[SESSIONS], CallTicket)
     assert row.contact_id is None
+
+
+async def test_a_relayed_sessions_recordings_and_consent_are_stored(client: Client) -> None:
+    sessions = client.app[SESSIONS]
+    contact_id, _ = await new_contact(sessions)
+    record = walk_in_record(
+        contact_id,
+        mode="video",
+        recording_consent_at=T0,
+        recording_consent_version="rec-v1",
+    )
+    files = [
+        RecordingRecord(
+            recording_id=f"{side[0]}" * 32,
+            session_id=record.session_id,
+            side=side,
+            file_name=f"{side[0] * 32}.webm",
+            format="webm",
+            bytes=12345,
+            frames=300,
+            width=640,
+            height=480,
+            started_at=T0,
+            ended_at=T0 + timedelta(minutes=5),
+        )
+        for side in ("caller", "interpreter")
+    ]
+    # The files may be listed before the session's own row is written (no foreign key).
+    await save_records(sessions, [files[0], record, files[1]], now=T0)
+    [row] = await all_rows(sessions, CallSessionRecord)
+    assert (row.recording_consent_version, row.recording_consent_at) == ("rec-v1", T0)
+    stored = sorted(await all_rows(sessions, RecordingRow), key=lambda r: r.side)
+    assert [(r.side, r.file_name, r.frames, r.session_id) for r in stored] == [
+        ("caller", "c" * 32 + ".webm", 300, record.session_id),
+        ("interpreter", "i" * 32 + ".webm", 300, record.session_id),
+    ]

@@ -73,12 +73,14 @@ const STATE_OF = {
  * server's `quality` messages are about our own video (hints in full) and which about the other
  * member's (the interpreter sees the caller's as small indicators).
  */
-export function createCallView({ onHangup, side = "caller" }) {
+export function createCallView({ onHangup, side = "caller", onStopRecording = null }) {
   const $ = (id) => document.getElementById(id);
   const root = $("call-view");
   const remote = $("remote-video");
   const self = $("self-video");
   const hangup = $("hangup");
+  const stopRecording = $("stop-recording");
+  if (stopRecording && onStopRecording) stopRecording.addEventListener("click", () => onStopRecording());
   const peerSide = side === "caller" ? "interpreter" : "caller";
   let state = "connecting";
   let low = 0;
@@ -263,6 +265,14 @@ export function createCallView({ onHangup, side = "caller" }) {
       renderQuality();
     },
 
+    /** Relay mode: this call is recorded (the caller consented). Shown for the whole call. */
+    recording(on) {
+      const node = $("call-recording");
+      if (node) node.hidden = !on;
+      const stop = $("stop-recording");
+      if (stop) stop.hidden = !(on && side === "caller" && onStopRecording);
+    },
+
     /** A `quality` message: the hints on one side's video now, and who signs now. */
     qualityUpdate(message) {
       if (!message || !(message.side in hints)) return;
@@ -273,6 +283,7 @@ export function createCallView({ onHangup, side = "caller" }) {
 
     hide() {
       qualityOn = false;
+      this.recording(false);
       resetQuality();
       root.hidden = true;
       document.body.classList.remove("in-call");

@@ -34,6 +34,7 @@ let resumedWelcome = false; // the latest `welcome` took back a kept place
 // This tab's call, kept across a reload (never the token): {sessionId, matched}.
 const CALL_KEY = `signdesk.call.${code}`;
 const CONSENT_KEY = `signdesk.transcript.${code}`;
+const RECORDING_CONSENT_KEY = `signdesk.recording.${code}`;
 
 function remembered() {
   try {
@@ -183,7 +184,7 @@ function onMessage(message) {
         waitingText("wait.joining", {}, "joining");
         if (wasMatched) setStatus(t("call.dropped_rejoin"), "error");
       }
-      signaling.send({ type: "join", transcript_consent: transcriptConsent() });
+      signaling.send({ type: "join", transcript_consent: transcriptConsent(), recording_consent: recordingConsent() });
       break;
     }
     case "waiting":
@@ -204,9 +205,16 @@ function onMessage(message) {
     case "ice":
       if (peer) peer.handle(message);
       break;
+    case "consents": // the caller withdrew the transcript or recording consent
+      if (session && message.session_id === session.id) {
+        callView.recording(Boolean(message.recording));
+        chat.kept(Boolean(message.transcript_kept));
+      }
+      break;
     case "leg_answer":
     case "leg_ice":
-      if (leg) leg.handle(message);
+      if (leg) leg.handle(message); // quality assistance's copy (direct mode)
+      if (peer) peer.handle(message); // the call itself (relay mode)
       break;
     case "quality": // the analyzer's hints on our video, and who signs now
       if (session && message.session_id === session.id) callView.qualityUpdate(message);
@@ -214,7 +222,7 @@ function onMessage(message) {
     case "peer_status":
       if (!peer || message.session_id !== session.id) break;
       if (message.status === "disconnected") callView.peerAway(resumeWindow);
-      else peer.restart();
+      else peer.peerReturned();
       break;
     case "ended":
       onEnded(message);
@@ -252,6 +260,7 @@ function onMatched(message) {
   peer = new PeerCall({
     sessionId: message.session_id,
     role: message.role_in_session,
+    relay: message.relay,
     iceServers: iceServersOf(message, config.ice_servers),
     stream: camera.stream,
     send: (m) => signaling.send(m),
@@ -283,6 +292,7 @@ function startLeg(message) {
 function onError(message) {
   if (message.about === "leg_offer" || message.about === "leg_ice") {
     if (leg) leg.refused(message.code); // the call goes on without quality assistance
+    if (peer) peer.refused(message.code); // relay mode: the call's own connection
   } else if (message.about === "join" && message.code === "too_early") {
     retryWhenOpen(null);
     signaling.stop();
@@ -341,6 +351,12 @@ function transcriptConsent() {
   return $("transcript-consent").checked;
 }
 
+/** The recording consent (relay mode with recording only; optional, unchecked by default). */
+function recordingConsent() {
+  const box = $("recording-consent");
+  return Boolean(box && box.checked);
+}
+
 async function enterWaitingRoom({ resuming = false } = {}) {
   if (!camera.stream && !(await camera.start())) return;
   show("waiting");
@@ -379,7 +395,11 @@ async function loadBooking() {
 
 async function main() {
   keepHashOnLanguageSwitch();
-  callView = createCallView({ onHangup: () => hangUp("normal"), side: "caller" });
+  callView = createCallView({
+    onHangup: () => hangUp("normal"),
+    side: "caller",
+    onStopRecording: () => session && signaling.send({ type: "withdraw_consent", session_id: session.id, consent: "recording" }),
+  });
   chat = createChat($("chat"), {
     send: (m) => Boolean(signaling && signaling.send(m)),
     side: "caller",
@@ -389,6 +409,13 @@ async function main() {
   });
   survey = createSurvey($("survey"));
   $("transcript-consent").checked = sessionStorage.getItem(CONSENT_KEY) === "1";
+  const recordingBox = $("recording-consent");
+  if (recordingBox) {
+    recordingBox.checked = sessionStorage.getItem(RECORDING_CONSENT_KEY) === "1";
+    recordingBox.addEventListener("change", () =>
+      sessionStorage.setItem(RECORDING_CONSENT_KEY, recordingConsent() ? "1" : "0"),
+    );
+  }
   $("transcript-consent").addEventListener("change", () =>
     sessionStorage.setItem(CONSENT_KEY, transcriptConsent() ? "1" : "0"),
   );

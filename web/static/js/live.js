@@ -193,6 +193,7 @@ function formValues() {
     name: $("lv-name").value.trim(),
     consent: $("lv-consent").checked,
     transcript: $("lv-transcript").checked,
+    recording: Boolean($("lv-recording") && $("lv-recording").checked),
   };
 }
 
@@ -243,6 +244,7 @@ async function submitForm(event) {
       mode: created.mode || values.mode,
       language: created.language || values.language,
       transcript: values.transcript,
+      recording: values.recording,
     };
     sessionId = null;
     matched = false;
@@ -392,7 +394,11 @@ function onMessage(message) {
       if (sessionId) setStatus(t("live.place_lost"), "error"); // the window passed while away
       sessionId = null;
       queueText("live.joining", {}, "joining");
-      signaling.send({ type: "join", transcript_consent: Boolean(contact && contact.transcript) });
+      signaling.send({
+        type: "join",
+        transcript_consent: Boolean(contact && contact.transcript),
+        recording_consent: Boolean(contact && contact.recording),
+      });
       break;
     case "queue":
       onQueue(message);
@@ -409,9 +415,16 @@ function onMessage(message) {
     case "ice":
       if (peer) peer.handle(message);
       break;
+    case "consents": // the caller withdrew the transcript or recording consent
+      if (message.session_id === sessionId) {
+        callView.recording(Boolean(message.recording));
+        chat.kept(Boolean(message.transcript_kept));
+      }
+      break;
     case "leg_answer":
     case "leg_ice":
-      if (leg) leg.handle(message);
+      if (leg) leg.handle(message); // quality assistance's copy (direct mode)
+      if (peer) peer.handle(message); // the call itself (relay mode)
       break;
     case "quality": // the analyzer's hints on our video, and who signs now
       if (message.session_id === sessionId) callView.qualityUpdate(message);
@@ -422,7 +435,7 @@ function onMessage(message) {
         if (peer) callView.peerAway(resumeWindow);
         if (isChat()) chatState("reconnecting", "live.chat_detail.peer_away", { s: resumeWindow });
       } else {
-        if (peer) peer.restart();
+        if (peer) peer.peerReturned();
         if (isChat()) chatState("connected");
       }
       break;
@@ -492,6 +505,7 @@ function onMatched(message) {
   peer = new PeerCall({
     sessionId: message.session_id,
     role: message.role_in_session,
+    relay: message.relay,
     iceServers: iceServersOf(message, config.ice_servers),
     stream: camera && camera.stream,
     send: (m) => signaling.send(m),
@@ -523,6 +537,7 @@ function startLeg(message) {
 function onError(message) {
   if (message.about === "leg_offer" || message.about === "leg_ice") {
     if (leg) leg.refused(message.code); // the call goes on without quality assistance
+    if (peer) peer.refused(message.code); // relay mode: the call's own connection
   } else if (message.about === "join" && message.code === "capacity") {
     queueText("live.full", {}, "problem");
     setStatus(t("live.full"), "error");
@@ -629,7 +644,11 @@ async function enterQueue({ resuming = false } = {}) {
 // --- start -------------------------------------------------------------------------------------
 
 async function main() {
-  callView = createCallView({ onHangup: () => hangUp("normal"), side: "caller" });
+  callView = createCallView({
+    onHangup: () => hangUp("normal"),
+    side: "caller",
+    onStopRecording: () => sessionId && signaling.send({ type: "withdraw_consent", session_id: sessionId, consent: "recording" }),
+  });
   chat = createChat($("chat"), {
     send: (m) => Boolean(signaling && signaling.send(m)),
     side: "caller",

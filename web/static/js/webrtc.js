@@ -4,6 +4,10 @@
 // The interpreter's page is the offerer (docs/protocol.md). Every offer is a fresh
 // RTCPeerConnection pair: after `peer_status: reconnected`, or when the media fails, the offerer
 // makes a new connection and offer, and the answerer drops its old one and answers.
+//
+// Relay mode (`matched.relay`, docs/protocol.md "Relay mode and recording"): there is no P2P
+// connection. Each page is the offerer of its own connection to the server (`leg_offer`,
+// sendrecv) and shows what the server sends back; the other page's reconnects do not touch it.
 
 const STATS_EVERY_MS = 1000; // the visible frame rate
 const REPORT_EVERY_MS = 5000; // `stats` to the server, for the session record
@@ -39,9 +43,15 @@ export class PeerCall {
    * @param {(state: string) => void} o.onState  RTCPeerConnection.connectionState
    * @param {(stats: {fps: number|null, width: number, height: number}) => void} o.onStats
    * @param {() => void} o.onGiveUp  the media never connected: the page hangs up (media_failed)
+   * @param {{max_width: number, max_height: number, max_fps: number}|null} [o.relay]
+   *   `matched.relay`: the call goes through the server (this page offers, over `leg_*`)
    */
   constructor(o) {
     Object.assign(this, o);
+    this.relay = o.relay || null;
+    if (this.relay) this.role = "offerer";
+    const prefix = this.relay ? "leg_" : "";
+    this.types = { offer: `${prefix}offer`, answer: `${prefix}answer`, ice: `${prefix}ice` };
     this.pc = null;
     this.pendingIce = [];
     this.queue = Promise.resolve();
@@ -76,9 +86,27 @@ export class PeerCall {
     return this.queue;
   }
 
-  /** A relayed `offer`, `answer` or `ice` for this session; handled one at a time, in order. */
+  /** The other member's page came back (`peer_status: reconnected`). P2P: negotiate again.
+   * Relay mode: nothing to do, this page's connection is to the server and still stands. */
+  peerReturned() {
+    if (!this.relay) return this.restart();
+    return this.queue;
+  }
+
+  /** Relay mode: the server could not open this page's connection (`leg_failed`, `capacity`).
+   * Try again a little later, then give up as a failed P2P call does. */
+  refused(code) {
+    if (!this.relay || this.closed) return;
+    console.info("relayed connection refused:", code);
+    this.#failed();
+  }
+
+  /** A relayed `offer`, `answer` or `ice` for this session (`leg_answer`, `leg_ice` in relay
+   * mode); handled one at a time, in order. Other types are ignored. */
   handle(message) {
-    this.queue = this.queue.then(() => this.#handle(message));
+    const type = Object.keys(this.types).find((k) => this.types[k] === message.type);
+    if (!type) return this.queue;
+    this.queue = this.queue.then(() => this.#handle({ ...message, type }));
     return this.queue;
   }
 
@@ -93,7 +121,7 @@ export class PeerCall {
         await pc.setLocalDescription(await pc.createAnswer());
         if (pc !== this.pc) return; // replaced (a newer offer, restart or close) meanwhile
         await this.#flushIce(pc);
-        this.send({ type: "answer", session_id: this.sessionId, sdp: pc.localDescription.sdp });
+        this.send({ type: this.types.answer, session_id: this.sessionId, sdp: pc.localDescription.sdp });
         for (const sender of pc.getSenders()) await tuneVideoSender(sender);
       } else if (message.type === "answer" && this.role === "offerer" && this.pc) {
         if (this.pc.signalingState !== "have-local-offer") return; // a stale answer
@@ -140,7 +168,7 @@ export class PeerCall {
     this.pc = pc;
     pc.addEventListener("icecandidate", (event) => {
       if (pc !== this.pc) return;
-      this.send({ type: "ice", session_id: this.sessionId, candidate: event.candidate ? event.candidate.toJSON() : null });
+      this.send({ type: this.types.ice, session_id: this.sessionId, candidate: event.candidate ? event.candidate.toJSON() : null });
     });
     pc.addEventListener("track", (event) => {
       if (pc !== this.pc) return;
@@ -159,17 +187,47 @@ export class PeerCall {
     for (const track of this.stream.getVideoTracks()) pc.addTrack(track, this.stream);
   }
 
+  /** Relay mode: one sendrecv video transceiver, the camera within `relay`'s bounds. */
+  #addRelayTransceiver(pc) {
+    const track = this.stream && this.stream.getVideoTracks()[0];
+    if (!track) {
+      pc.addTransceiver("video", { direction: "recvonly" });
+      return;
+    }
+    const settings = track.getSettings ? track.getSettings() : {};
+    const scale = Math.max(1, (settings.width || 640) / this.relay.max_width, (settings.height || 480) / this.relay.max_height);
+    pc.addTransceiver(track, {
+      direction: "sendrecv",
+      streams: [this.stream],
+      sendEncodings: [{ scaleResolutionDownBy: scale, maxFramerate: this.relay.max_fps }],
+    });
+  }
+
   async #offer() {
     if (this.closed) return;
     const pc = this.#newPeer();
-    this.#addLocalTracks(pc);
-    if (!this.stream) pc.addTransceiver("video", { direction: "recvonly" });
+    if (this.relay) this.#addRelayTransceiver(pc);
+    else this.#addLocalTracks(pc);
+    if (!this.stream && !this.relay) pc.addTransceiver("video", { direction: "recvonly" });
     try {
       await pc.setLocalDescription(await pc.createOffer());
-      this.send({ type: "offer", session_id: this.sessionId, sdp: pc.localDescription.sdp });
+      if (pc !== this.pc) return;
+      this.send({ type: this.types.offer, session_id: this.sessionId, sdp: pc.localDescription.sdp });
     } catch (error) {
       console.warn("could not make an offer:", error && error.name);
     }
+  }
+
+  /** The offerer starts over a little later, at most MAX_RETRIES times, then gives up. */
+  #failed() {
+    if (this.role !== "offerer") return;
+    if (this.retries >= MAX_RETRIES) {
+      this.onGiveUp();
+      return;
+    }
+    this.retries += 1;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.#offer(), FAILED_RETRY_MS);
   }
 
   async #flushIce(pc) {
@@ -194,14 +252,7 @@ export class PeerCall {
       this.send({ type: "media", session_id: this.sessionId, state });
     }
     if (state === "connected") this.retries = 0;
-    if (state === "failed" && this.role === "offerer") {
-      if (this.retries >= MAX_RETRIES) {
-        this.onGiveUp();
-        return;
-      }
-      this.retries += 1;
-      this.retryTimer = setTimeout(() => this.#offer(), FAILED_RETRY_MS);
-    }
+    if (state === "failed") this.#failed();
   }
 
   /** Received frames per second from `framesDecoded` deltas (framesPerSecond as a fallback). */
@@ -420,6 +471,12 @@ export function iceServersOf(message, configured) {
  */
 export function openMediaLeg(previous, message, { stream, iceServers, send, callView }) {
   if (previous) previous.close();
+  callView.recording(Boolean(message.recording));
+  if (message.relay) {
+    // Relay mode: the call's own connection carries the frames the server analyses.
+    callView.quality(message.relay.quality ? "on" : "off");
+    return null;
+  }
   callView.quality(message.media_leg ? "on" : "off");
   if (!message.media_leg) return null;
   const leg = new MediaLeg({
