@@ -1239,5 +1239,16 @@ def setup_api(app: web.Application, routes: tuple[RouteSpec, ...] = ROUTES) -> N
         app.router.add_route(route.method, route.path, _translating(route.handler))
 
 
+def document_routes(app: web.Application, routes: tuple[RouteSpec, ...]) -> None:
+    """Describe `routes`, registered by another module, in the app's OpenAPI document too
+    (their paths and component schemas merged in). Call after `setup_api`."""
+    doc = json.loads(app[OPENAPI].text)
+    extra = build_document(routes)
+    for path, operations in extra["paths"].items():
+        doc["paths"].setdefault(path, {}).update(operations)
+    doc["components"]["schemas"].update(extra["components"]["schemas"])
+    app[OPENAPI] = OpenApiDocument(_dump(doc))
+
+
 def _dump(document: object) -> str:
     return json.dumps(document, ensure_ascii=False, separators=(",", ":"))

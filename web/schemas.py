@@ -788,3 +788,219 @@ class SurveyOut(Out):
     stars: int
     resolved: bool | None
     answered_at: datetime
+
+
+# ---------------------------------------------------------------------------------------------
+# Counseling records (issue 6; `web.records`, `scheduler.counseling`)
+
+RecordOutcome = Literal["answered", "referred", "follow_up", "could_not_help"]
+RecordChannel = Literal["web", "phone", "sms", "counter", "live"]
+RecordMode = Literal["video", "chat"]
+CategoryCode = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[a-z0-9_]+$")]
+# Generous bounds here; the record's own limits (4,000 and 120 characters) are the rules of
+# `scheduler.counseling`, which name the field and the problem.
+RecordSummary = Annotated[MultiLine, Field(max_length=20000)]
+RecordAgency = Annotated[MultiLine, Field(max_length=2000)]
+
+
+class RecordCategoryOut(Out):
+    code: str
+    label_ko: str
+    label_en: str
+
+
+class RecordCatalogOut(Out):
+    """What the record form and the search form offer."""
+
+    categories: list[RecordCategoryOut]
+    outcomes: list[RecordOutcome]
+    channels: list[RecordChannel]
+    max_summary_chars: int
+    max_agency_chars: int
+
+
+class RecordIn(Strict):
+    """A save of the record form. `final: false` is an autosave: a draft may lack fields, and
+    what is missing comes back in `missing`; `final: true` refuses an incomplete record."""
+
+    category: CategoryCode | None = None
+    summary: RecordSummary = ""
+    outcome: RecordOutcome | None = None
+    agency: RecordAgency | None = None
+    follow_up_date: IsoDate | None = None
+    final: bool = False
+
+    @field_validator("agency")
+    @classmethod
+    def _blank_agency(cls, value: str | None) -> str | None:
+        return None if value is None or not value.strip() else value.strip()
+
+
+class RecordOut(Out):
+    category: str | None
+    summary: str
+    outcome: RecordOutcome | None
+    agency: str | None
+    follow_up_date: date | None
+    created_at: datetime
+    updated_at: datetime
+    updated_by_account_id: int | None
+    complete: bool
+    missing: dict[str, str]  # field -> problem code, for a draft
+
+
+class RecordSavedOut(Out):
+    session_id: str
+    record: RecordOut
+
+
+class RecordSessionOut(Out):
+    """What the system knows about the session: the booking or queue entry, the times, the
+    interpreter. No citizen name, contact or free-text note."""
+
+    session_id: str
+    kind: Literal["reserved", "walk_in"]
+    mode: RecordMode
+    language: str | None
+    channel: RecordChannel
+    specialty: str | None
+    booking_code: str | None
+    booking_topic: str | None
+    slot_start: datetime | None
+    slot_end: datetime | None
+    queue_joined_at: datetime | None
+    interpreter_id: int | None
+    interpreter_name: str | None
+    handed_over: bool
+    caller_joined_at: datetime
+    matched_at: datetime | None
+    connected_at: datetime | None
+    ended_at: datetime
+    wait_seconds: float
+    duration_seconds: float | None
+    ended_by: str
+    end_reason: str
+
+
+class TranscriptLineOut(Out):
+    seq: int
+    sender: Literal["caller", "interpreter"]
+    text: str
+    at: datetime
+
+
+class RecordSurveyOut(Out):
+    stars: int
+    resolved: bool | None
+    comment: str | None
+    answered_at: datetime
+
+
+class RecordingOut(Out):
+    """One side's recording file of the session (filled by media recording)."""
+
+    recording_id: str
+    side: Literal["caller", "interpreter"]
+    format: str
+    bytes: int
+    started_at: datetime
+    ended_at: datetime
+
+
+class RecordViewOut(Out):
+    session: RecordSessionOut
+    record: RecordOut | None  # None: nothing saved yet
+    quality: CallQualityOut | None
+    transcript_kept: bool  # the caller consented and the lines were stored
+    transcript_truncated: bool
+    transcript: list[TranscriptLineOut]
+    survey: RecordSurveyOut | None
+    recordings: list[RecordingOut]
+
+
+def _check_search_range(first: date | None, last: date | None) -> None:
+    if first is not None and last is not None and last < first:
+        raise ValueError("'to' must not be before 'from'")
+
+
+class RecordExportQuery(BaseModel):
+    """Filters of the supervisors' search and of the exports (query string, lenient)."""
+
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
+
+    from_: IsoDate | None = Field(default=None, alias="from")
+    to: IsoDate | None = None
+    interpreter_id: Annotated[int, Field(ge=1, le=2**31 - 1)] | None = None
+    category: CategoryCode | None = None
+    outcome: RecordOutcome | None = None
+    language: LanguageCode | None = None
+    channel: RecordChannel | None = None
+    mode: RecordMode | None = None
+    lang: Literal["ko", "en"] = "ko"  # labels in exports (category, Open311 service_name)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value: Any) -> Any:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _range(self) -> RecordExportQuery:
+        _check_search_range(self.from_, self.to)
+        return self
+
+
+class RecordSearchQuery(RecordExportQuery):
+    page: Annotated[int, Field(ge=1, le=1_000_000)] = 1
+    page_size: Annotated[int, Field(ge=1, le=100)] = 25
+
+
+class RecordRowOut(Out):
+    session_id: str
+    kind: Literal["reserved", "walk_in"]
+    mode: RecordMode
+    language: str | None
+    channel: RecordChannel
+    booking_code: str | None
+    interpreter_id: int | None
+    interpreter_name: str | None
+    caller_joined_at: datetime
+    ended_at: datetime
+    wait_seconds: float
+    duration_seconds: float | None
+    category: str | None
+    outcome: RecordOutcome | None
+    agency: str | None
+    follow_up_date: date | None
+    survey_stars: int | None
+    updated_at: datetime
+    complete: bool
+
+
+class RecordSearchOut(Out):
+    total: int
+    page: int
+    page_size: int
+    pages: int
+    records: list[RecordRowOut]
+
+
+class RecentSessionsQuery(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    limit: Annotated[int, Field(ge=1, le=50)] = 10
+
+
+class RecentSessionOut(Out):
+    session_id: str
+    kind: Literal["reserved", "walk_in"]
+    mode: RecordMode
+    language: str | None
+    caller_joined_at: datetime
+    ended_at: datetime
+    duration_seconds: float | None
+    has_record: bool
+    complete: bool
+
+
+class RecentSessionsOut(Out):
+    sessions: list[RecentSessionOut]

@@ -176,6 +176,19 @@ async def test_openapi_document_covers_every_route(client: Client) -> None:
         "/api/staff/reservations/{id}/no-show",
         "/api/staff/calls",
         "/api/interpreter/reservations",
+        # counseling records (web/records.py)
+        "/api/record-categories",
+        "/api/sessions/{session_id}/record",
+        "/api/interpreter/records",
+        "/api/records",
+        "/api/records/export.csv",
+        "/api/records/export.json",
+        "/api/records/export.open311.json",
+        # right of access and deletion (web/privacy.py)
+        "/api/reservations/{code}/my-data",
+        "/api/reservations/{code}/deletion-request",
+        "/api/deletion-requests",
+        "/api/deletion-requests/{id}",
     }
     assert set(paths) == expected
     assert set(paths["/api/reservations/{code}"]) == {"get", "delete", "patch"}

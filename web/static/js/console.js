@@ -9,6 +9,7 @@ import { createCameraCheck, DEFAULT_VIDEO } from "./camera.js";
 import { createChat } from "./chat.js";
 import { el, focusOn, replaceChildren } from "./dom.js";
 import { nameFor, pageData, t } from "./i18n.js";
+import { createRecordForm } from "./record-form.js";
 import { SignalingClient, wsUrl } from "./signaling-client.js";
 import { dayLongLabel, formatTime, today } from "./time.js";
 import { PeerCall, iceServersOf, openMediaLeg } from "./webrtc.js";
@@ -27,6 +28,7 @@ let camera = null;
 let signaling = null;
 let callView = null;
 let chat = null;
+let recordForm = null; // the counseling record of the session (record-form.js)
 let presence = "offline";
 let presenceReason = null; // away: the interpreter's code, or "missed_offers" (set by the server)
 let wrapUntil = 0; // wrap_up: when it ends by itself (ms)
@@ -430,9 +432,16 @@ function onMessage(message) {
     case "ice":
       if (peer) peer.handle(message);
       break;
+    case "consents": // the caller withdrew the transcript or recording consent
+      if (session && message.session_id === session.id) {
+        callView.recording(Boolean(message.recording));
+        chat.kept(Boolean(message.transcript_kept));
+      }
+      break;
     case "leg_answer":
     case "leg_ice":
-      if (leg) leg.handle(message);
+      if (leg) leg.handle(message); // quality assistance's copy (direct mode)
+      if (peer) peer.handle(message); // the call itself (relay mode)
       break;
     case "quality": // the analyzer's hints on our video and the caller's, and who signs now
       if (session && message.session_id === session.id) callView.qualityUpdate(message);
@@ -440,7 +449,7 @@ function onMessage(message) {
     case "peer_status":
       if (!session || message.session_id !== session.id) break;
       if (message.status === "disconnected") callView.peerAway(resumeWindow);
-      else if (peer) peer.restart();
+      else if (peer) peer.peerReturned();
       else callView.connection("connected"); // a chat: nothing to renegotiate
       break;
     case "ended":
@@ -449,6 +458,7 @@ function onMessage(message) {
     case "error":
       if (message.about === "leg_offer" || message.about === "leg_ice") {
         if (leg) leg.refused(message.code); // the call goes on without quality assistance
+        if (peer) peer.refused(message.code); // relay mode: the call's own connection
         break;
       }
       if (message.code === "no_offer") {
@@ -480,6 +490,7 @@ function onMatched(message) {
   const chatOnly = message.mode === "chat";
   session = { id: message.session_id, peerName: message.peer_name, reservationId: message.reservation_id, mode: chatOnly ? "chat" : "video" };
   $("call-ended").hidden = true;
+  recordForm.open(message.session_id, { live: true, mode: session.mode });
   flashTitle("title.matched", "title.connecting");
   buzz();
   $("call-view").classList.toggle("chat-only", chatOnly);
@@ -501,6 +512,7 @@ function onMatched(message) {
   peer = new PeerCall({
     sessionId: message.session_id,
     role: message.role_in_session,
+    relay: message.relay,
     iceServers: iceServersOf(message, config.ice_servers),
     stream: camera.stream,
     send: (m) => signaling.send(m),
@@ -555,6 +567,7 @@ function onEnded(message) {
   focusOn($("call-ended"));
   renderList();
   load(); // the call record is now stored: the booking shows "call finished"
+  recordForm.ended(); // the draft goes to the server now
 }
 
 function hangUp(reason = "normal") {
@@ -563,6 +576,7 @@ function hangUp(reason = "normal") {
 }
 
 async function main() {
+  recordForm = createRecordForm();
   callView = createCallView({ onHangup: () => hangUp("normal"), side: "interpreter" });
   chat = createChat($("chat"), {
     send: (m) => Boolean(signaling && signaling.send(m)),
