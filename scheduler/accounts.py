@@ -1,6 +1,7 @@
-"""Staff, supervisor and interpreter accounts, and the CLI that creates them.
+"""Interpreter, staff, supervisor and admin accounts, and the CLI that creates them.
 
     python -m scheduler.accounts create --role staff --username kim --name "Kim Staff"
+    python -m scheduler.accounts create --role admin --username root --name "Admin"  # the first
 
 The password is read from the terminal (or `--password-stdin`), never from argv, so it does not
 land in shell history or `ps`.

@@ -11,6 +11,7 @@ class Role(StrEnum):
     INTERPRETER = "interpreter"
     STAFF = "staff"
     SUPERVISOR = "supervisor"
+    ADMIN = "admin"  # accounts and settings; not records (see docs/threat-model.md "Roles")
 
 
 class Channel(StrEnum):

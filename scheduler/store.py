@@ -1083,7 +1083,18 @@ def _audit(
 
 
 def _audit_raw(
-    session: AsyncSession, actor: str, action: str, target: str, detail: str | None, now: datetime
+    session: AsyncSession,
+    actor: str,
+    action: str,
+    target: str,
+    detail: str | None,
+    now: datetime,
+    client_address: str | None = None,
 ) -> None:
-    """Add an audit row to the current transaction. `detail` never holds personal data."""
-    session.add(AuditEntry(at=now, actor=actor, action=action, target=target, detail=detail))
+    """Add an audit row to the current transaction. `detail` never holds personal data.
+    `client_address` ("from where"): when None, the logged-in request's being handled, if any
+    (`scheduler.audit_origin`); system work has none."""
+    entry = AuditEntry(at=now, actor=actor, action=action, target=target, detail=detail)
+    if client_address is not None:
+        entry.client_address = client_address
+    session.add(entry)

@@ -1,8 +1,11 @@
-"""Log-in sessions, CSRF protection and role checks for staff, supervisors and interpreters.
+"""Log-in sessions, CSRF protection and role checks for interpreters, staff, supervisors and
+admins.
 
 The session cookie holds a 256-bit random token; the database keeps only its SHA-256, so a leaked
 database does not yield live sessions. Every unsafe request that a browser could send with ambient
 credentials must carry the CSRF token of its session (or, before log-in, of its `sd_csrf` cookie).
+Log-ins, failed log-ins and log-outs are audited with the client address (`audit_log`).
+Which role may pass which route is one table, `web.route_policy.ROUTE_POLICY`.
 """
 
 from __future__ import annotations
@@ -21,11 +24,14 @@ from urllib.parse import quote, urlsplit
 import aiohttp_jinja2
 from aiohttp import web
 from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from scheduler.accounts import authenticate
+from scheduler.audit_origin import CLIENT_ADDRESS
 from scheduler.codes import hash_token
 from scheduler.domain import Role
 from scheduler.models import Account, WebSession
+from scheduler.store import _audit_raw
 from signdesk.appkeys import SESSIONS, SETTINGS
 from signdesk.db import utcnow
 from signdesk.settings import Settings
@@ -85,6 +91,12 @@ LOGIN_THROTTLE = web.AppKey("login_throttle", LoginThrottle)
 
 def current_user(request: web.Request) -> CurrentUser | None:
     return request.get(CURRENT_USER)
+
+
+def client_address(request: web.Request) -> str | None:
+    """The audit log's "from where": the peer address aiohttp saw, bounded to the column."""
+    remote = request.remote
+    return remote[:64] if remote else None
 
 
 def csrf_token_for(request: web.Request) -> str:
@@ -161,7 +173,12 @@ async def auth_middleware(request: web.Request, handler: Handler) -> web.StreamR
     if request.method in UNSAFE_METHODS:
         await _check_csrf(request, user)
 
-    response = await handler(request)
+    # Audit entries written for a logged-in request record where it came from; citizens' don't.
+    origin = CLIENT_ADDRESS.set(client_address(request) if user is not None else None)
+    try:
+        response = await handler(request)
+    finally:
+        CLIENT_ADDRESS.reset(origin)
     if fresh_anon and not response.prepared:
         response.set_cookie(
             CSRF_COOKIE,
@@ -194,14 +211,25 @@ async def _check_csrf(request: web.Request, user: CurrentUser | None) -> None:
         raise _forbidden(request, "csrf", "missing or wrong CSRF token; reload the page")
 
 
-def require_role(*roles: Role) -> Callable[[Handler], Handler]:
-    """Wrap a handler so only logged-in accounts with one of `roles` reach it.
+def allowed_roles(*roles: Role) -> frozenset[Role]:
+    """The roles `require_role(*roles)` lets through.
 
-    Pages redirect to the log-in page; API calls get 401/403 with a JSON error.
+    A supervisor is senior staff, so `STAFF` also admits `SUPERVISOR`; nothing else is implied.
+    In particular `ADMIN` is never implied (least privilege): admins manage accounts and
+    settings and read the audit log, but see no reservation or record unless a route names them.
     """
     allowed = set(roles)
     if Role.STAFF in allowed:
         allowed.add(Role.SUPERVISOR)
+    return frozenset(allowed)
+
+
+def require_role(*roles: Role) -> Callable[[Handler], Handler]:
+    """Wrap a handler so only logged-in accounts with one of `allowed_roles(*roles)` reach it.
+
+    Pages redirect to the log-in page; API calls get 401/403 with a JSON error.
+    """
+    allowed = allowed_roles(*roles)
 
     def decorate(handler: Handler) -> Handler:
         async def wrapped(request: web.Request) -> web.StreamResponse:
@@ -236,7 +264,23 @@ def _safe_next(target: str | None, fallback: str) -> str:
 
 
 def home_for(role: Role) -> str:
+    if role is Role.ADMIN:
+        return "/admin/accounts"
     return "/interpreter" if role is Role.INTERPRETER else "/staff"
+
+
+async def _audit_failed_login(db: AsyncSession, request: web.Request, username: str) -> None:
+    """A failed log-in names the account only when the username is one: a typed "username" that
+    matches none may be a password typed into the wrong field, so it is never stored."""
+    known = (
+        await db.execute(select(Account.id, Account.active).where(Account.username == username))
+    ).first()
+    if known is None:
+        target, detail = "unknown account", None
+    else:
+        target = f"account:{known.id}"
+        detail = f"username={username}" + ("" if known.active else ";inactive")
+    _audit_raw(db, "anonymous", "login.failed", target, detail, utcnow(), client_address(request))
 
 
 async def login_page(request: web.Request) -> web.StreamResponse:
@@ -269,6 +313,7 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
         account = await authenticate(db, username, password) if username and password else None
         if account is None:
             throttle.record_failure(client, now)
+            await _audit_failed_login(db, request, username)
             log.info("failed log-in")
             return fail("invalid", 401)
         throttle.clear(client)
@@ -282,6 +327,8 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
             )
         )
         role = account.role
+        actor = f"account:{account.id}"
+        _audit_raw(db, actor, "login", actor, None, utcnow(), client_address(request))
         log.info("log-in by account %s", account.id)
     response = web.HTTPSeeOther(_safe_next(next_url, home_for(role)))
     response.set_cookie(
@@ -298,9 +345,13 @@ async def login_submit(request: web.Request) -> web.StreamResponse:
 
 async def logout(request: web.Request) -> web.StreamResponse:
     token = request.cookies.get(SESSION_COOKIE)
+    user = current_user(request)
     if token:
         async with request.app[SESSIONS]() as db, db.begin():
             await db.execute(delete(WebSession).where(WebSession.token_hash == hash_token(token)))
+            if user is not None:
+                actor = f"account:{user.account_id}"
+                _audit_raw(db, actor, "logout", actor, None, utcnow(), client_address(request))
     response = web.HTTPSeeOther("/login")
     response.del_cookie(SESSION_COOKIE, path="/")
     raise response
