@@ -943,3 +943,31 @@ def test_two_interpreters_and_three_callers_are_routed_by_language_and_wait(
             "data-state", "connected", timeout=CONNECT_TIMEOUT_MS
         )
     expect(both.locator("#ring")).to_be_hidden()  # busy with the ASL caller throughout
+
+
+def test_the_caller_withdraws_the_transcript_consent_during_the_chat(
+    contexts: Callable[..., Page], axe_source: str
+) -> None:
+    page = contexts()
+    server = FakeServer(page)
+    page.goto("/live")
+    fill_live_form(page, mode="chat", transcript=True)
+    page.get_by_role("button", name="상담 신청하기").click()
+    server.next("hello")
+    server.welcome()
+    assert server.next("join")["transcript_consent"] is True
+    server.matched(mode="chat", kept=True)
+    expect(page.locator("#chat-only")).to_be_visible()
+    expect(page.locator(".chat-note")).to_have_attribute("data-kept", "true")
+    withdraw = page.get_by_role("button", name="대화 보관 중지 (동의 철회)")
+    expect(withdraw).to_be_visible()
+    assert_accessible(page, axe_source, "chat with the withdraw button")
+    withdraw.click()
+    sent = server.next("withdraw_consent")
+    assert (sent["session_id"], sent["consent"]) == ("s_live1", "transcript")
+    server.send(
+        {"type": "consents", "session_id": "s_live1", "transcript_kept": False, "recording": False}
+    )
+    expect(page.locator(".chat-note")).to_have_attribute("data-kept", "false")
+    expect(page.locator(".chat-note")).to_have_text(re.compile("보관하지 않습니다"))
+    expect(withdraw).to_be_hidden()

@@ -47,6 +47,7 @@ function renderJoin(item) {
   const open = booked && now >= opensAt && now < new Date(item.end).getTime();
   $("join-call").hidden = !open;
   $("join-call-link").href = `/call/${encodeURIComponent(item.code)}#t=${encodeURIComponent(tokenFromHash())}`;
+  $("my-data-link").href = `/booking/${encodeURIComponent(item.code)}/my-data#t=${encodeURIComponent(tokenFromHash())}`;
   const hint = $("join-call-hint");
   hint.hidden = !(booked && now < opensAt);
   hint.textContent = t("manage.join_hint", { n: pageData.join_early_minutes || 10 });

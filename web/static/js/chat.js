@@ -39,6 +39,12 @@ export function createChat(root, { send, side, onIncoming = () => {} }) {
   const typingLine = part("typing");
   const status = part("status");
   const note = part("note");
+  const withdraw = part("withdraw");
+  if (withdraw) {
+    withdraw.addEventListener("click", () => {
+      if (sessionId) send({ type: "withdraw_consent", session_id: sessionId, consent: "transcript" });
+    });
+  }
   const empty = part("empty");
   const sendButton = part("send");
   const max = Number(root.dataset.maxChars) || Number(input.getAttribute("maxlength")) || DEFAULT_MAX_CHARS;
@@ -229,11 +235,18 @@ export function createChat(root, { send, side, onIncoming = () => {} }) {
       }
       sessionId = id;
       peerName = name || "";
-      note.textContent = t(transcriptKept ? "chat.kept" : "chat.not_kept");
-      note.dataset.kept = transcriptKept ? "true" : "false";
+      this.kept(transcriptKept);
       root.hidden = false;
       setOpen(true);
       if (!pending) say("");
+    },
+
+    /** Whether the transcript is kept now: at the start, and after the caller withdrew it
+     * (`consents`). The caller gets a button to withdraw it while it is kept. */
+    kept(transcriptKept) {
+      note.textContent = t(transcriptKept ? "chat.kept" : "chat.not_kept");
+      note.dataset.kept = transcriptKept ? "true" : "false";
+      if (withdraw) withdraw.hidden = !(transcriptKept && side === "caller");
     },
 
     /** A server message; true when it was the chat's (`chat`, `typing`, an `error` about them). */
