@@ -7,13 +7,15 @@ Constraints are named, so SQLite's batch migrations can find and drop them again
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     Enum,
     Float,
     ForeignKey,
@@ -24,9 +26,11 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from scheduler.audit_origin import current_client_address
 from scheduler.domain import Channel, ExceptionKind, ReservationStatus, Role
 from signdesk.db import Base, UTCDateTime, utcnow
 
@@ -157,6 +161,8 @@ class Reservation(Base):
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     consent_version: Mapped[str] = mapped_column(String(40))
     consented_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when the purge cleared the name, contact and note (issue 6): the row stays for counts.
+    personal_data_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     created_by_account_id: Mapped[int | None] = mapped_column(
         ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
     )
@@ -196,6 +202,11 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(80))
     detail: Mapped[str | None] = mapped_column(String(400), nullable=True)
+    # "From where": the client address aiohttp saw (personal data, see docs/threat-model.md);
+    # by default the logged-in request's being handled (scheduler.audit_origin).
+    client_address: Mapped[str | None] = mapped_column(
+        String(64), nullable=True, default=current_client_address
+    )
 
 
 class QueueContact(Base):
@@ -218,6 +229,7 @@ class QueueContact(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     consent_version: Mapped[str] = mapped_column(String(40))
     consented_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    personal_data_purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (CheckConstraint(_MODES, name="ck_queue_contacts_mode"),)
 
@@ -297,6 +309,15 @@ class CallSessionRecord(Base):
     # The quality analyzer's summary (issue 5; `media.quality.summary`): numbers and hint codes
     # per side and per minute. NULL when quality assistance was off or saw no frame.
     quality_summary: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # Relay mode with recording (issue 5): the caller's separate consent, its terms and time.
+    recording_consent_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    recording_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The chat-transcript consent's terms and time (issue 6), and when the caller withdrew either
+    # consent during the call: from then on nothing more was kept (or recorded).
+    transcript_consent_version: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    transcript_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    transcript_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    recording_withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     __table_args__ = (
         CheckConstraint(
@@ -305,6 +326,56 @@ class CallSessionRecord(Base):
             name="ck_call_sessions_owner",
         ),
         CheckConstraint(_MODES, name="ck_call_sessions_mode"),
+    )
+
+
+class RecordingRow(Base):
+    """One side's recording of a relayed session (issue 5; `media.recording`): a file under the
+    recordings directory named by its opaque id. Written when the file is finished, which may be
+    just before or after the session's own row, so `session_id` is not a foreign key."""
+
+    __tablename__ = "recordings"
+
+    recording_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    session_id: Mapped[str] = mapped_column(String(64), index=True)
+    side: Mapped[str] = mapped_column(String(12))
+    file_name: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(8))
+    bytes: Mapped[int] = mapped_column(BigInteger)
+    frames: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    __table_args__ = (
+        CheckConstraint("side IN ('caller', 'interpreter')", name="ck_recordings_side"),
+        CheckConstraint("format IN ('webm', 'mp4')", name="ck_recordings_format"),
+    )
+
+
+class DeletionRequest(Base):
+    """A citizen asked, through their booking link (or a walk-in's contact token), for their data
+    to be deleted (PIPA art. 36). Queued for staff, who carry it out or explain why not; every
+    step is audited. No personal data here beyond which booking or contact it is about."""
+
+    __tablename__ = "deletion_requests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reservation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reservations.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    status: Mapped[str] = mapped_column(String(12), server_default="open")
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    handled_by_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('open', 'done', 'refused')", name="ck_deletion_requests_status"
+        ),
     )
 
 
@@ -361,7 +432,10 @@ class PresenceEvent(Base):
     reason: Mapped[str | None] = mapped_column(String(40), nullable=True)  # a code, never text
     at: Mapped[datetime] = mapped_column(UTCDateTime)
 
-    __table_args__ = (Index("ix_presence_events_interpreter_at", "interpreter_id", "at"),)
+    __table_args__ = (
+        Index("ix_presence_events_interpreter_at", "interpreter_id", "at"),
+        Index("ix_presence_events_at", "at"),  # the statistics' date range (issue 6)
+    )
 
 
 class SurveyAnswer(Base):
@@ -377,6 +451,75 @@ class SurveyAnswer(Base):
     stars: Mapped[int] = mapped_column(Integer)
     resolved: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     comment: Mapped[str | None] = mapped_column(String(MAX_SURVEY_COMMENT_CHARS), nullable=True)
-    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
     __table_args__ = (CheckConstraint("stars BETWEEN 1 AND 5", name="ck_survey_answers_stars"),)
+
+
+# --- counseling records (issue 6; migration 0005) -----------------------------------------------
+
+MAX_RECORD_SUMMARY_CHARS = 4000
+MAX_RECORD_AGENCY_CHARS = 120
+MAX_CATEGORY_CODE_CHARS = 32
+RECORD_OUTCOMES = ("answered", "referred", "follow_up", "could_not_help")
+
+
+class RecordCategory(Base):
+    """One entry of the configurable counseling taxonomy (seeded with citizen-service areas).
+
+    Rows are never deleted while records point at them; `active = False` hides one from the form.
+    """
+
+    __tablename__ = "record_categories"
+
+    code: Mapped[str] = mapped_column(String(MAX_CATEGORY_CODE_CHARS), primary_key=True)
+    label_ko: Mapped[str] = mapped_column(String(80))
+    label_en: Mapped[str] = mapped_column(String(80))
+    position: Mapped[int] = mapped_column(Integer, server_default="100")
+    active: Mapped[bool] = mapped_column(Boolean, server_default=true())
+
+
+class CounselingRecord(Base):
+    """The interpreter's record of one call session: at most one per `call_sessions` row.
+
+    A draft may lack the category and the outcome (autosave keeps whatever was typed); the rules
+    of a complete record live in `scheduler.counseling`. The summary is personal data: it is
+    never logged, and only the session's interpreter and supervisors may read it.
+    """
+
+    __tablename__ = "counseling_records"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    call_session_id: Mapped[int] = mapped_column(
+        ForeignKey(
+            "call_sessions.id", ondelete="CASCADE", name="fk_counseling_records_call_session_id"
+        )
+    )
+    category_code: Mapped[str | None] = mapped_column(
+        ForeignKey("record_categories.code", name="fk_counseling_records_category_code"),
+        nullable=True,
+    )
+    summary: Mapped[str] = mapped_column(String(MAX_RECORD_SUMMARY_CHARS), server_default="")
+    outcome: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    agency: Mapped[str | None] = mapped_column(String(MAX_RECORD_AGENCY_CHARS), nullable=True)
+    follow_up_date: Mapped[date | None] = mapped_column(Date, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey(
+            "accounts.id",
+            ondelete="SET NULL",
+            name="fk_counseling_records_updated_by_account_id",
+        ),
+        nullable=True,
+    )
+
+    __table_args__ = (
+        UniqueConstraint("call_session_id", name="uq_counseling_records_call_session_id"),
+        CheckConstraint(
+            "outcome IN ('answered', 'referred', 'follow_up', 'could_not_help')",
+            name="ck_counseling_records_outcome",
+        ),
+        Index("ix_counseling_records_category_code", "category_code"),
+        Index("ix_counseling_records_outcome", "outcome"),
+    )

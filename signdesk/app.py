@@ -11,11 +11,15 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 from sqlalchemy import text
 
+from scheduler.purge import run_purge
+from scheduler.retention import PurgeCounts
 from signdesk.appkeys import ENGINE, SESSIONS, SETTINGS
-from signdesk.db import create_engine, session_factory
+from signdesk.db import create_engine, session_factory, utcnow
 from signdesk.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
+
+PURGE_FIRST_DELAY_SECONDS = 60.0  # the first scheduled purge waits for the server to settle
 
 
 async def healthz(_request: web.Request) -> web.Response:
@@ -60,10 +64,14 @@ def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or load_settings()
     # Imported here so `signdesk.settings` stays importable by the CLI without aiohttp routes.
     from signaling.server import setup_signaling
+    from web.admin import setup_admin
     from web.api import setup_api
     from web.auth import setup_auth
     from web.errors import error_middleware
     from web.pages import setup_pages
+    from web.privacy import setup_privacy
+    from web.records import setup_records
+    from web.statistics import setup_statistics
 
     app = web.Application(
         client_max_size=settings.max_request_bytes,
@@ -83,10 +91,62 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     setup_auth(app)
+    setup_admin(app)
     setup_api(app)
+    setup_records(app)
     setup_signaling(app)
+    setup_statistics(app)
+    setup_privacy(app)
     setup_pages(app)
+    if settings.purge_scheduled:
+        schedule_purge(app)
     return app
+
+
+async def purge_once(settings: Settings, *, dry_run: bool = False) -> PurgeCounts:
+    """One purge with its own engine (the CLI)."""
+    engine = create_engine(settings)
+    try:
+        return await run_purge(
+            session_factory(engine),
+            settings.retention_policy,
+            settings.recording_dir,
+            now=utcnow(),
+            dry_run=dry_run,
+        )
+    finally:
+        await engine.dispose()
+
+
+def schedule_purge(app: web.Application, first_delay: float = PURGE_FIRST_DELAY_SECONDS) -> None:
+    """The server's own purge: shortly after start, then every `purge_interval_hours`. A failed
+    purge is logged and retried at the next interval; it never stops the server."""
+    settings = app[SETTINGS]
+
+    async def loop() -> None:
+        await asyncio.sleep(first_delay)
+        while True:
+            try:
+                await run_purge(
+                    app[SESSIONS],
+                    settings.retention_policy,
+                    settings.recording_dir,
+                    now=utcnow(),
+                )
+            except Exception:
+                log.exception(
+                    "scheduled purge failed; next try in %s h", settings.purge_interval_hours
+                )
+            await asyncio.sleep(settings.purge_interval_hours * 3600)
+
+    async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
+        task = asyncio.create_task(loop(), name="purge")
+        yield
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app.cleanup_ctx.append(lifecycle)
 
 
 def manage_gc(app: web.Application, refreeze_seconds: float) -> None:

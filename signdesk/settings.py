@@ -7,14 +7,17 @@ so a deployment can tune it and a test can shrink it.
 from __future__ import annotations
 
 import secrets
-from datetime import time
+from datetime import time, timedelta
 from enum import StrEnum
 from functools import cached_property
+from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from scheduler.retention import RetentionPolicy
 
 
 class Environment(StrEnum):
@@ -117,6 +120,29 @@ class Settings(BaseSettings):
     quality_analyzer: Literal["mediapipe", "null", "off"] = "mediapipe"
     # Analyzer worker processes; 0: all cores but one.
     quality_workers: int = Field(default=0, ge=0, le=64)
+    # How calls carry video (issue 5): `direct` (browser to browser, the default) or `relay`
+    # (each page to the server, which forwards it with aiortc; analysis and recording tap the
+    # relayed frames). Relayed calls send the camera within these bounds.
+    media_mode: Literal["direct", "relay"] = "direct"
+    relay_max_width: int = Field(default=640, ge=160, le=1920)
+    relay_max_height: int = Field(default=480, ge=120, le=1080)
+    relay_max_fps: int = Field(default=30, ge=10, le=60)
+    # Recording (relay mode only, and only with the caller's separate consent): each side to a
+    # file under `recording_dir` (created 0700, files 0600), in `recording_format`.
+    recording: bool = False
+    recording_dir: Path = Path("var/recordings")
+    recording_format: Literal["webm", "mp4"] = "webm"
+    recording_retention_days: int = Field(default=90, ge=1, le=3650)  # PIPA: then purged
+    # Retention of the other classes of personal data (issue 6, `scheduler.retention`), and the
+    # purge that enforces it: `auto` runs it every `purge_interval_hours` in the server (not under
+    # env=test, whose fixtures date data freely); `python -m signdesk purge` runs it by hand.
+    retention_records_days: int = Field(default=3 * 365, ge=1, le=36500)
+    retention_chat_days: int = Field(default=365, ge=1, le=36500)
+    retention_contacts_days: int = Field(default=30, ge=1, le=3650)  # after the booking's end
+    transcript_consent_version: str = Field(default="2026-11-chat-v1", min_length=1, max_length=40)
+    purge: Literal["auto", "on", "off"] = "auto"
+    purge_interval_hours: float = Field(default=24.0, gt=0, le=24 * 31)
+    recording_consent_version: str = Field(default="2026-11-rec-v1", min_length=1, max_length=40)
 
     @field_validator("timezone")
     @classmethod
@@ -131,11 +157,29 @@ class Settings(BaseSettings):
     def _consistent(self) -> Settings:
         if self.weekday_close <= self.weekday_open or self.weekend_close <= self.weekend_open:
             raise ValueError("service hours must close after they open")
+        if self.recording and self.media_mode != "relay":
+            raise ValueError(
+                "recording needs SIGNDESK_MEDIA_MODE=relay (direct calls never reach the server)"
+            )
         return self
 
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @property
+    def retention_policy(self) -> RetentionPolicy:
+        return RetentionPolicy(
+            records=timedelta(days=self.retention_records_days),
+            chat=timedelta(days=self.retention_chat_days),
+            recordings=timedelta(days=self.recording_retention_days),
+            contacts_after_end=timedelta(days=self.retention_contacts_days),
+        )
+
+    @property
+    def purge_scheduled(self) -> bool:
+        """Whether the server purges by itself (`purge`: `auto` is on outside env=test)."""
+        return self.purge == "on" or (self.purge == "auto" and self.env is not Environment.TEST)
 
     @property
     def is_dev(self) -> bool:
