@@ -42,6 +42,9 @@ run: install
 	@echo "  live queue:        http://$(HOST):$(PORT)/live          (no booking; during service hours)"
 	@echo "  interpreter home:  http://$(HOST):$(PORT)/interpreter  (log in as an interpreter above)"
 	@echo "  staff wallboard:   http://$(HOST):$(PORT)/staff/wallboard"
+	@echo "  supervisor:        http://$(HOST):$(PORT)/staff/records, /staff/statistics, /staff/audit"
+	@echo "  admin:             http://$(HOST):$(PORT)/admin/accounts  (log in as the admin account above)"
+	@echo "  a citizen's data:  the 'what is kept about me' link on each booking's page"
 	@echo "  logins are kept in var/demo-logins.txt"
 	@echo ""
 	$(PY) -m signdesk serve

@@ -71,6 +71,7 @@ INTERPRETERS = (
 STAFF = (
     ("staff-park", "박민원 Park Minwon", Role.STAFF),
     ("super-choi", "최감독 Choi", Role.SUPERVISOR),
+    ("admin-kang", "강관리 Kang Admin", Role.ADMIN),
 )
 
 # (days ahead counted in weekdays, hour, language, topic, specialty, channel)
