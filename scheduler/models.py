@@ -354,6 +354,20 @@ class RecordingRow(Base):
     )
 
 
+class SettingOverride(Base):
+    """A run-time setting an admin changed (`signdesk.settings.RuntimeSettings`): it overrides
+    the environment's value from then on, also after a restart. Every change is audited."""
+
+    __tablename__ = "setting_overrides"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    value: Mapped[str] = mapped_column(String(40))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), nullable=True
+    )
+
+
 class DeletionRequest(Base):
     """A citizen asked, through their booking link (or a walk-in's contact token), for their data
     to be deleted (PIPA art. 36). Queued for staff, who carry it out or explain why not; every

@@ -13,8 +13,10 @@ from sqlalchemy import text
 
 from scheduler.purge import run_purge
 from scheduler.retention import PurgeCounts
-from signdesk.appkeys import ENGINE, SESSIONS, SETTINGS
+from signdesk import runtime
+from signdesk.appkeys import ENGINE, RUNTIME, SESSIONS, SETTINGS
 from signdesk.db import create_engine, session_factory, utcnow
+from signdesk.runtime import RuntimeHolder
 from signdesk.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -78,12 +80,14 @@ def create_app(settings: Settings | None = None) -> web.Application:
         middlewares=[error_middleware],
     )
     app[SETTINGS] = settings
+    app[RUNTIME] = RuntimeHolder(settings.runtime())  # with the stored overrides at start
     app.on_response_prepare.append(_add_security_headers)
 
     async def database_ctx(app: web.Application) -> AsyncIterator[None]:
         engine = create_engine(settings)
         app[ENGINE] = engine
         app[SESSIONS] = session_factory(engine)
+        app[RUNTIME].current = await runtime.load(app[SESSIONS], settings.runtime())
         yield
         await engine.dispose()
 
@@ -126,18 +130,19 @@ def schedule_purge(app: web.Application, first_delay: float = PURGE_FIRST_DELAY_
     async def loop() -> None:
         await asyncio.sleep(first_delay)
         while True:
+            current = app[RUNTIME].current  # an admin may have changed the periods
             try:
                 await run_purge(
                     app[SESSIONS],
-                    settings.retention_policy,
+                    current.retention_policy,
                     settings.recording_dir,
                     now=utcnow(),
                 )
             except Exception:
                 log.exception(
-                    "scheduled purge failed; next try in %s h", settings.purge_interval_hours
+                    "scheduled purge failed; next try in %s h", current.purge_interval_hours
                 )
-            await asyncio.sleep(settings.purge_interval_hours * 3600)
+            await asyncio.sleep(app[RUNTIME].current.purge_interval_hours * 3600)
 
     async def lifecycle(_app: web.Application) -> AsyncIterator[None]:
         task = asyncio.create_task(loop(), name="purge")

@@ -14,7 +14,14 @@ from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from scheduler.retention import RetentionPolicy
@@ -28,6 +35,30 @@ class Environment(StrEnum):
 
 class SettingsError(RuntimeError):
     """Raised at start-up when the configuration cannot run safely."""
+
+
+class RuntimeSettings(BaseModel):
+    """What an admin may change at /admin/settings while the server runs (issue 6): the
+    retention periods and the purge's interval. Stored as overrides (`setting_overrides`),
+    read where they are used (the purge, the right-of-access page), so a change holds at once
+    and after a restart. Bounds as in `Settings`."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    retention_records_days: int = Field(default=3 * 365, ge=1, le=36500)
+    retention_chat_days: int = Field(default=365, ge=1, le=36500)
+    recording_retention_days: int = Field(default=90, ge=1, le=3650)
+    retention_contacts_days: int = Field(default=30, ge=1, le=3650)
+    purge_interval_hours: float = Field(default=24.0, gt=0, le=24 * 31)
+
+    @property
+    def retention_policy(self) -> RetentionPolicy:
+        return RetentionPolicy(
+            records=timedelta(days=self.retention_records_days),
+            chat=timedelta(days=self.retention_chat_days),
+            recordings=timedelta(days=self.recording_retention_days),
+            contacts_after_end=timedelta(days=self.retention_contacts_days),
+        )
 
 
 class Settings(BaseSettings):
@@ -169,11 +200,12 @@ class Settings(BaseSettings):
 
     @property
     def retention_policy(self) -> RetentionPolicy:
-        return RetentionPolicy(
-            records=timedelta(days=self.retention_records_days),
-            chat=timedelta(days=self.retention_chat_days),
-            recordings=timedelta(days=self.recording_retention_days),
-            contacts_after_end=timedelta(days=self.retention_contacts_days),
+        return self.runtime().retention_policy
+
+    def runtime(self) -> RuntimeSettings:
+        """The settings an admin may change while the server runs (their start values)."""
+        return RuntimeSettings.model_validate(
+            {name: getattr(self, name) for name in RuntimeSettings.model_fields}
         )
 
     @property

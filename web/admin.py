@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 
 import aiohttp_jinja2
 from aiohttp import web
+from pydantic import ValidationError
 from sqlalchemy import delete, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -26,8 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from scheduler.accounts import MIN_PASSWORD_CHARS, AccountError, create_account, hash_password
 from scheduler.domain import Role
 from scheduler.models import Account, Interpreter, WebSession
-from signdesk.appkeys import SESSIONS, SETTINGS
-from signdesk.settings import Settings
+from signdesk import runtime
+from signdesk.appkeys import RUNTIME, SESSIONS, SETTINGS
+from signdesk.db import utcnow
+from signdesk.settings import RuntimeSettings, Settings
 from web.audit import audit_request, setup_audit
 from web.auth import current_user, require_role
 
@@ -353,13 +356,70 @@ def effective_settings(settings: Settings) -> list[tuple[str, str]]:
     return shown
 
 
-@require_role(Role.ADMIN)
-async def settings_page(request: web.Request) -> web.StreamResponse:
-    """Admins: the effective settings, read-only (they come from the environment)."""
-    rows = effective_settings(request.app[SETTINGS])
-    response = aiohttp_jinja2.render_template("admin_settings.html", request, {"rows": rows})
+def _render_settings(
+    request: web.Request, *, status: int = 200, error: str | None = None
+) -> web.Response:
+    current = request.app[RUNTIME].current
+    rows = [
+        (name, text if name not in RuntimeSettings.model_fields else str(getattr(current, name)))
+        for name, text in effective_settings(request.app[SETTINGS])
+    ]
+    editable = [(name, getattr(current, name)) for name in RuntimeSettings.model_fields]
+    response = aiohttp_jinja2.render_template(
+        "admin_settings.html",
+        request,
+        {
+            "rows": rows,
+            "editable": editable,
+            "error": error,
+            "saved": request.query.get("done") == "saved",
+        },
+        status=status,
+    )
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@require_role(Role.ADMIN)
+async def settings_page(request: web.Request) -> web.StreamResponse:
+    """Admins: the effective settings; the run-time ones (retention, the purge) can be changed
+    here, the rest come from the environment."""
+    return _render_settings(request)
+
+
+@require_role(Role.ADMIN)
+async def settings_submit(request: web.Request) -> web.StreamResponse:
+    """Change run-time settings: validated against their bounds, stored, audited (name, old
+    and new value), in force at once for the purge and the right-of-access page."""
+    user = current_user(request)
+    assert user is not None  # require_role ran first
+    form = await request.post()
+    holder = request.app[RUNTIME]
+    before = holder.current
+    submitted = {
+        name: str(form.get(name, "")).strip()[:40]
+        for name in RuntimeSettings.model_fields
+        if name in form
+    }
+    try:
+        after = runtime.merged(before, submitted)
+    except ValidationError as exc:
+        bad = sorted({str(err["loc"][0]) for err in exc.errors() if err.get("loc")})
+        return _render_settings(request, status=422, error=", ".join(bad))
+    changes = {
+        name: str(getattr(after, name))
+        for name in RuntimeSettings.model_fields
+        if getattr(after, name) != getattr(before, name)
+    }
+    if changes:
+        now = utcnow()
+        async with request.app[SESSIONS]() as db, db.begin():
+            await runtime.save(db, changes, account_id=user.account_id, now=now)
+            for name, value in changes.items():
+                detail = f"from={getattr(before, name)};to={value}"
+                audit_request(db, request, "settings.changed", f"setting:{name}", detail, now=now)
+        holder.current = after
+    raise web.HTTPSeeOther(f"{SETTINGS_PAGE}?done=saved")
 
 
 def setup_admin(app: web.Application) -> None:
@@ -370,4 +430,5 @@ def setup_admin(app: web.Application) -> None:
     app.router.add_post(ACCOUNTS_PAGE + "/{id}/active", change_active_submit)
     app.router.add_post(ACCOUNTS_PAGE + "/{id}/password", set_password_submit)
     app.router.add_get(SETTINGS_PAGE, settings_page)
+    app.router.add_post(SETTINGS_PAGE, settings_submit)
     setup_audit(app)

@@ -89,6 +89,18 @@ KO: Final[Mapping[str, str]] = {
     "admin.settings.caption": "설정 이름과 값",
     "admin.settings.name": "환경 변수",
     "admin.settings.value": "값",
+    "admin.runtime.heading": "운영 중 바꿀 수 있는 설정",
+    "admin.runtime.intro": (
+        "보관 기간과 자동 삭제 주기는 여기서 바꾸며, 바로 적용되고 감사 기록에 남습니다."
+    ),
+    "admin.runtime.saved": "설정을 저장했습니다.",
+    "admin.runtime.invalid": "허용 범위를 벗어난 값이 있습니다: {names}",
+    "admin.runtime.save": "설정 저장",
+    "admin.runtime.retention_records_days": "상담 기록 보관 기간 (일)",
+    "admin.runtime.retention_chat_days": "문자 대화 보관 기간 (일)",
+    "admin.runtime.recording_retention_days": "녹화 파일 보관 기간 (일)",
+    "admin.runtime.retention_contacts_days": "연락처 보관 기간 (예약 종료 후, 일)",
+    "admin.runtime.purge_interval_hours": "자동 삭제 주기 (시간)",
     "audit.title": "감사 기록",
     "audit.heading": "감사 기록",
     "audit.intro": (
@@ -1361,6 +1373,19 @@ EN: Final[Mapping[str, str]] = {
     "admin.settings.caption": "Settings and their values",
     "admin.settings.name": "Environment variable",
     "admin.settings.value": "Value",
+    "admin.runtime.heading": "Settings you can change while the server runs",
+    "admin.runtime.intro": (
+        "Retention periods and how often the purge runs are changed here; a change applies "
+        "at once and is recorded in the audit log."
+    ),
+    "admin.runtime.saved": "Settings saved.",
+    "admin.runtime.invalid": "Some values are out of range: {names}",
+    "admin.runtime.save": "Save settings",
+    "admin.runtime.retention_records_days": "Keep counseling records (days)",
+    "admin.runtime.retention_chat_days": "Keep chat transcripts (days)",
+    "admin.runtime.recording_retention_days": "Keep recordings (days)",
+    "admin.runtime.retention_contacts_days": "Keep contact details after the booking (days)",
+    "admin.runtime.purge_interval_hours": "Run the purge every (hours)",
     "audit.title": "Audit log",
     "audit.heading": "Audit log",
     "audit.intro": (

@@ -23,7 +23,7 @@ from scheduler import privacy
 from scheduler.codes import normalize_code
 from scheduler.domain import Role
 from scheduler.store import NotFound
-from signdesk.appkeys import SESSIONS, SETTINGS
+from signdesk.appkeys import RUNTIME, SESSIONS, SETTINGS
 from signdesk.db import utcnow
 from web.api import OPENAPI, _bearer, _code, document_routes
 from web.auth import current_user, require_role
@@ -55,13 +55,12 @@ def _not_found() -> web.Response:
 
 async def my_data_api(request: web.Request) -> web.Response:
     """Everything kept about the booking, for the holder of its link (audited as a view)."""
-    settings = request.app[SETTINGS]
     try:
         data = await privacy.my_data(
             request.app[SESSIONS],
             _code(request),
             _bearer(request),
-            settings.retention_policy,
+            request.app[RUNTIME].current.retention_policy,
             now=utcnow(),
         )
     except NotFound:

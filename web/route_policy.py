@@ -141,6 +141,7 @@ ROUTE_POLICY: Final[Mapping[tuple[str, str], Rule]] = {
     ("POST", "/admin/accounts/{id}/active"): _ADMIN,
     ("POST", "/admin/accounts/{id}/password"): _ADMIN,
     ("GET", "/admin/settings"): _ADMIN,
+    ("POST", "/admin/settings"): _ADMIN,
 }
 
 
