@@ -32,7 +32,7 @@ from scheduler.models import (
     Reservation,
     SurveyAnswer,
 )
-from scheduler.purge import CLEARED_NAME, destroy_file
+from scheduler.purge import CLEARED_RECORD, clear_reservation, destroy_recording
 from scheduler.retention import DataClass, RetentionPolicy, keep_until
 from scheduler.store import NotFound, Sessions
 
@@ -287,20 +287,17 @@ async def erase_booking(
         for row in await session.scalars(
             select(RecordingRow).where(RecordingRow.session_id == call.session_id)
         ):
-            destroyed += destroy_file(recordings_dir / Path(row.file_name).name)
-            await session.delete(row)
+            destroyed += await destroy_recording(session, row, recordings_dir)
         record = await session.scalar(
             select(CounselingRecord).where(CounselingRecord.call_session_id == call.id)
         )
         if record is not None:
-            record.summary, record.agency, record.follow_up_date = "", None, None
+            for field_name, cleared in CLEARED_RECORD.items():
+                setattr(record, field_name, cleared)
         survey = await session.get(SurveyAnswer, call.session_id)
         if survey is not None:
             survey.comment = None
-    reservation.citizen_name = CLEARED_NAME
-    reservation.contact = None
-    reservation.note = None
-    reservation.personal_data_purged_at = now
+    clear_reservation(reservation, now, keep_link=True)
     return destroyed
 
 

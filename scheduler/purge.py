@@ -24,6 +24,7 @@ import secrets
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Final
 
 from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -72,6 +73,29 @@ def destroy_file(path: Path) -> int:
     return size
 
 
+# What a cleared counseling record keeps of its contents (the category and outcome stay).
+CLEARED_RECORD: Final[dict[str, object]] = {"summary": "", "agency": None, "follow_up_date": None}
+
+
+async def destroy_recording(session: AsyncSession, row: RecordingRow, directory: Path) -> int:
+    """Destroy one recording's file (`destroy_file`) and delete its row; the bytes overwritten.
+    Raises `OSError` (and keeps the row) when the file cannot be destroyed."""
+    size = destroy_file(directory / Path(row.file_name).name)  # never outside the directory
+    await session.delete(row)
+    return size
+
+
+def clear_reservation(reservation: Reservation, now: datetime, *, keep_link: bool) -> None:
+    """Clear a booking's name, contact and note. `keep_link`: the citizen who asked for it may
+    still open the booking's page to see it done; otherwise (the purge) the link stops working."""
+    reservation.citizen_name = CLEARED_NAME
+    reservation.contact = None
+    reservation.note = None
+    if not keep_link:
+        reservation.token_hash = _useless_token_hash()
+    reservation.personal_data_purged_at = now
+
+
 async def run_purge(
     sessions: Sessions,
     policy: RetentionPolicy,
@@ -112,16 +136,14 @@ async def _recordings(
     )
     destroyed, size = 0, 0
     for row in rows:
-        path = directory / Path(row.file_name).name  # never a path outside the directory
         if dry_run:
             destroyed += 1
             continue
         try:
-            size += destroy_file(path)
+            size += await destroy_recording(session, row, directory)
         except OSError as exc:
             log.error("purge: recording %s could not be destroyed (%s)", row.recording_id, exc)
             continue
-        await session.delete(row)
         destroyed += 1
     return replace(counts, recordings_deleted=destroyed, recording_bytes_destroyed=size)
 
@@ -161,7 +183,7 @@ async def _records(
         result = await session.execute(
             update(CounselingRecord)
             .where(*where)
-            .values(summary="", agency=None, follow_up_date=None)
+            .values(**CLEARED_RECORD)
             .execution_options(synchronize_session=False)
         )
         number = result.rowcount  # type: ignore[attr-defined]
@@ -202,11 +224,7 @@ async def _contacts(
         )
     else:
         for reservation in reservations:
-            reservation.citizen_name = CLEARED_NAME
-            reservation.contact = None
-            reservation.note = None
-            reservation.token_hash = _useless_token_hash()
-            reservation.personal_data_purged_at = now
+            clear_reservation(reservation, now, keep_link=False)
         for contact in contacts:
             contact.display_name = None
             contact.token_hash = _useless_token_hash()

@@ -15,7 +15,6 @@ from dataclasses import asdict
 from datetime import date, datetime
 from typing import Any, Literal
 
-import aiohttp_jinja2
 from aiohttp import web
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -29,7 +28,7 @@ from web.api import OPENAPI, _bearer, _code, document_routes
 from web.auth import current_user, require_role
 from web.errors import json_error
 from web.openapi import Access, RouteSpec
-from web.pages import PAGE_LANG, page_data
+from web.pages import PAGE_LANG, _render, page_data
 
 MAX_ID = 2**31 - 1
 
@@ -123,17 +122,11 @@ async def handle_request_api(request: web.Request) -> web.Response:
     return web.json_response({"id": int(raw), "status": body.action, "bytes_destroyed": destroyed})
 
 
-def _page(request: web.Request, template: str, **context: Any) -> web.Response:
-    response = aiohttp_jinja2.render_template(template, request, context)
-    response.headers["Cache-Control"] = "no-store"  # personal context: never cached
-    return response
-
-
 async def my_data_page(request: web.Request) -> web.StreamResponse:
     """The citizen's page; the token stays in the URL fragment and goes to the API as a header."""
     code = normalize_code(request.match_info.get("code", "")) or ""
     settings = request.app[SETTINGS]
-    return _page(
+    return _render(
         request,
         "my_data.html",
         code=code,
@@ -143,7 +136,7 @@ async def my_data_page(request: web.Request) -> web.StreamResponse:
 
 @require_role(Role.STAFF)
 async def privacy_page(request: web.Request) -> web.StreamResponse:
-    return _page(request, "privacy_requests.html")
+    return _render(request, "privacy_requests.html")
 
 
 _TAG = "Privacy"

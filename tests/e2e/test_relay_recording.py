@@ -12,7 +12,6 @@ side's file exists with mode 0600 and plays in PyAV.
 
 from __future__ import annotations
 
-import gc
 import stat
 import time as clock
 from collections.abc import Iterator
@@ -21,14 +20,13 @@ from typing import Any
 
 import av
 import pytest
-from aiortc import RTCPeerConnection
 from playwright.sync_api import Browser, Page, expect
 from sqlalchemy import select
 
 from scheduler.models import CallSessionRecord, RecordingRow
 from signaling.server import CORE, LEGS, QUALITY
 from signdesk.appkeys import SESSIONS, SETTINGS
-from tests.e2e import test_quality_hints
+from tests.e2e import test_media_leg, test_quality_hints
 from tests.e2e.conftest import LiveServer, SeedInterpreter, login, running_server, watch_problems
 from tests.e2e.test_call import (
     CONNECT_TIMEOUT_MS,
@@ -121,14 +119,9 @@ def relay_server(
 
 
 def server_peer_states(server: LiveServer) -> tuple[int, int, list[str]]:
-    async def read() -> tuple[int, int, list[str]]:
-        legs = server.app[LEGS]
-        await legs.drain()
-        gc.collect()
-        peers = [o for o in gc.get_objects() if isinstance(o, RTCPeerConnection)]
-        return legs.open_count, len(legs.relays), [p.connectionState for p in peers]
-
-    return server.run(read())
+    """(legs open, relayed sessions, the state of every RTCPeerConnection in the process)."""
+    legs_open, _, states = test_media_leg.server_peer_states(server)
+    return legs_open, len(server.app[LEGS].relays), states
 
 
 def stored(server: LiveServer, session_id: str) -> tuple[Any, list[Any]]:
