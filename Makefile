@@ -68,6 +68,8 @@ bench: install-dev browser
 	$(PY) -m bench.routing
 	$(PY) -m bench.queue_ws
 	$(PY) -m bench.quality
+	$(PY) -m bench.relay
+	$(PY) -m bench.statistics
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
