@@ -357,14 +357,22 @@ def effective_settings(settings: Settings) -> list[tuple[str, str]]:
 
 
 def _render_settings(
-    request: web.Request, *, status: int = 200, error: str | None = None
+    request: web.Request,
+    *,
+    status: int = 200,
+    error: str | None = None,
+    typed: Mapping[str, str] | None = None,
 ) -> web.Response:
     current = request.app[RUNTIME].current
     rows = [
         (name, text if name not in RuntimeSettings.model_fields else str(getattr(current, name)))
         for name, text in effective_settings(request.app[SETTINGS])
     ]
-    editable = [(name, getattr(current, name)) for name in RuntimeSettings.model_fields]
+    # A refused form comes back with what the admin typed, so nothing is lost.
+    typed = typed or {}
+    editable = [
+        (name, typed.get(name, getattr(current, name))) for name in RuntimeSettings.model_fields
+    ]
     response = aiohttp_jinja2.render_template(
         "admin_settings.html",
         request,
@@ -405,7 +413,7 @@ async def settings_submit(request: web.Request) -> web.StreamResponse:
         after = runtime.merged(before, submitted)
     except ValidationError as exc:
         bad = sorted({str(err["loc"][0]) for err in exc.errors() if err.get("loc")})
-        return _render_settings(request, status=422, error=", ".join(bad))
+        return _render_settings(request, status=422, error=", ".join(bad), typed=submitted)
     changes = {
         name: str(getattr(after, name))
         for name in RuntimeSettings.model_fields

@@ -56,6 +56,7 @@ async def test_out_of_range_values_are_refused_and_nothing_changes(client: Clien
     assert resp.status == 422
     html = await resp.text()
     assert "retention_chat_days" in html and "recording_retention_days" in html
+    assert 'value="x"' in html and 'value="0"' in html  # what was typed comes back
     assert client.app[RUNTIME].current.retention_chat_days == 365
     assert await audit_rows(client, "settings.") == []
 
